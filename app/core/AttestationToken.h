@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QUuid>
+#include <expected>
+
+namespace ps::core {
+
+/// Why a token was refused; `message` says precisely what is wrong, in words for a person
+/// (e.g. "part 1: expected the CBOR self-describe tag 55799 (d9 d9 f7), found 'a1 02'").
+struct TokenError {
+    QString message;
+};
+
+/// The modem's attestation token (PROTOCOL §4), decoded and checked.
+struct AttestationToken {
+    QString text;              ///< "<part1>.<part2>", what the claim request sends as claimToken
+    int messageType = 0;       ///< 1 = device identity
+    QUuid deviceUuid;
+    int deviceType = 0;        ///< 1..6, see deviceTypeName()
+    QUuid modemFirmwareUuid;
+    QByteArray nonce;          ///< 16 bytes
+    int coseAlgorithm = 0;     ///< from the protected header, -7 = ES256
+    QByteArray coseKeyId;      ///< unprotected header label 4
+    QByteArray signature;      ///< 64 bytes
+    QByteArray part1Cbor;      ///< decoded bytes of part 1 (what the signature covers, wrapped)
+
+    /// Accepts `<p1>.<p2>`, optionally quoted, optionally with the `%ATTESTTOKEN: ` prefix.
+    static std::expected<AttestationToken, TokenError> parse(QStringView token);
+
+    /// "nRF9160 SIAA" ... "nRF9151 LACA", or "unknown (<n>)".
+    static QString deviceTypeName(int deviceType);
+    [[nodiscard]] QString deviceTypeName() const { return deviceTypeName(deviceType); }
+    /// Lower-case 8-4-4-4-12 without braces.
+    static QString uuidText(const QUuid &uuid);
+};
+
+} // namespace ps::core

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "Line.h"
+
+#include <QByteArrayView>
+#include <QStringDecoder>
+#include <vector>
+
+namespace ps::core {
+
+/// Turns the byte stream of a serial port into lines.
+///
+/// Feed it every chunk the transport delivers; it returns the lines completed by that chunk.
+/// - UTF-8 is decoded statefully, so a character split across two reads survives; invalid
+///   bytes become U+FFFD.
+/// - CR, LF and CRLF each end one line ("\r\n" counts once, also when split across reads);
+///   "\n\r" (Zephyr's continuation separator) also counts once.
+/// - ANSI CSI sequences (`ESC [ params intermediates final`) are removed from `text`; SGR
+///   (`...m`) sequences become StyleSpans. Other ESC sequences (`ESC x`) are removed too,
+///   also when split across reads. Control characters other than TAB are dropped.
+/// - The shell prompt (`uart:~$ `, configurable) that precedes a log record on the same line is
+///   removed (PROTOCOL §1): when a line contains a log record `[HH:MM:SS.mmm,uuu] <lvl>` after
+///   a prompt fragment, everything before the record is dropped.
+/// - A line longer than maxLineLength() bytes is emitted cut at that length with
+///   `truncated = true`; the rest continues as the next line. Memory stays bounded.
+///
+/// pendingText() shows the incomplete tail (for example the prompt waiting for input), so a
+/// console can display it before a line ending arrives.
+class LineAssembler {
+public:
+    static constexpr qsizetype DefaultMaxLineLength = 16 * 1024;
+
+    LineAssembler();
+
+    std::vector<Line> feed(QByteArrayView bytes, qint64 hostTimeMs);
+    /// Emits the incomplete tail as a line (for example when the port closes). Empty when none.
+    std::vector<Line> flush(qint64 hostTimeMs);
+    void reset();
+
+    [[nodiscard]] QString pendingText() const;
+    [[nodiscard]] qsizetype maxLineLength() const { return m_maxLineLength; }
+    void setMaxLineLength(qsizetype bytes);
+    void setPrompt(const QString &prompt);
+    [[nodiscard]] QString prompt() const { return m_prompt; }
+
+private:
+    // implementation state (decoder, escape parser state, current line buffers, SGR state)
+    struct State;
+    void emitLine(std::vector<Line> &out, qint64 hostTimeMs, bool truncated);
+
+    QStringDecoder m_decoder{QStringDecoder::Utf8};
+    QString m_prompt = QStringLiteral("uart:~$ ");
+    qsizetype m_maxLineLength = DefaultMaxLineLength;
+    QByteArray m_raw;        // raw bytes of the current line
+    QByteArray m_pendingUtf8; // bytes of plain text not yet decoded
+    QString m_text;          // decoded visible text of the current line
+    QList<StyleSpan> m_spans;
+    StyleSpan m_style;       // current SGR state (start/length unused)
+    enum class Esc : quint8 { None, Escape, Csi } m_esc = Esc::None;
+    QByteArray m_csi;        // parameters of the CSI sequence in progress
+    bool m_lastWasCr = false;
+    bool m_lastWasLf = false;
+};
+
+} // namespace ps::core

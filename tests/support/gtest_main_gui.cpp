@@ -1,0 +1,16 @@
+// gtest main for widget tests: a QApplication exists before any test runs. ctest sets
+// QT_QPA_PLATFORM=offscreen; the settings and data folders are redirected to a temporary place
+// so a test never touches the user's own files.
+#include <QApplication>
+#include <QStandardPaths>
+#include <gmock/gmock.h>
+
+int main(int argc, char **argv)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("ProvStationTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("provstation-test"));
+    ::testing::InitGoogleMock(&argc, argv);
+    return RUN_ALL_TESTS();
+}
