@@ -44,22 +44,39 @@ public:
     [[nodiscard]] QString prompt() const { return m_prompt; }
 
 private:
-    // implementation state (decoder, escape parser state, current line buffers, SGR state)
-    struct State;
+    enum class Esc : quint8 {
+        None,
+        Escape,             // after ESC
+        EscapeIntermediate, // ESC followed by intermediate bytes (0x20..0x2f), waiting for final
+        Csi,                // after ESC [
+        Osc,                // after ESC ]: operating system command, ends with BEL or ESC backslash
+        OscEscape,          // ESC seen inside an OSC
+    };
+
+    // Consumes one byte of an escape sequence; returns false when the byte does not belong to the
+    // sequence (the sequence is abandoned and the caller processes the byte as ordinary input).
+    bool consumeEscapeByte(uchar c);
+    void applySgr();
+    void appendDecoded(QByteArrayView plain);
+    void appendVisible(QStringView text);
+    void closePartialCharacter();
+    void noteAppended(qsizetype oldSize);
     void emitLine(std::vector<Line> &out, qint64 hostTimeMs, bool truncated);
+    void stripPromptBeforeRecord(Line &line) const;
 
     QStringDecoder m_decoder{QStringDecoder::Utf8};
     QString m_prompt = QStringLiteral("uart:~$ ");
     qsizetype m_maxLineLength = DefaultMaxLineLength;
-    QByteArray m_raw;        // raw bytes of the current line
-    QByteArray m_pendingUtf8; // bytes of plain text not yet decoded
-    QString m_text;          // decoded visible text of the current line
+    QByteArray m_raw; // raw bytes of the current line that arrived in earlier chunks
+    QString m_text;   // decoded visible text of the current line
     QList<StyleSpan> m_spans;
-    StyleSpan m_style;       // current SGR state (start/length unused)
-    enum class Esc : quint8 { None, Escape, Csi } m_esc = Esc::None;
-    QByteArray m_csi;        // parameters of the CSI sequence in progress
-    bool m_lastWasCr = false;
-    bool m_lastWasLf = false;
+    StyleSpan m_style; // current SGR state (start/length unused)
+    Esc m_esc = Esc::None;
+    QByteArray m_csi; // parameter and intermediate bytes of the CSI sequence in progress
+    bool m_csiOverlong = false;
+    bool m_mayHavePartialCharacter = false; // the decoder may hold an incomplete UTF-8 sequence
+    bool m_lastWasCr = false; // the previous byte was a CR that ended a line (a LF pairs with it)
+    bool m_lastWasLf = false; // the previous byte was a LF that ended a line (a CR pairs with it)
 };
 
 } // namespace ps::core

@@ -18,11 +18,19 @@ public:
     LogRecord parse(QStringView text);
     void reset();
 
+    /// The shell prompt; a line that starts with it ends a multi-line record.
+    void setPrompt(const QString &prompt) { m_prompt = prompt; }
+    [[nodiscard]] QString prompt() const { return m_prompt; }
+
     /// Parses `[HH:MM:SS.mmm,uuu]` (hours may exceed two digits) into microseconds.
     static std::optional<qint64> parseUptime(QStringView stamp);
     static QString levelName(LogLevel level);
 
 private:
+    LogRecord parseClean(QStringView text);
+    bool endsRecord(QStringView text) const;
+
+    QString m_prompt = QStringLiteral("uart:~$ ");
     std::optional<qint64> m_lastUptimeUs;
     bool m_inRecord = false;
     LogLevel m_recordLevel = LogLevel::None;
