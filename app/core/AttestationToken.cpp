@@ -17,6 +17,10 @@ constexpr int DeviceIdentityMessage = 1;
 constexpr int Es256 = -7;
 constexpr qsizetype Es256SignatureSize = 64;
 
+QString unexpectedBytes(qsizetype count) {
+    return QString::number(count) + (count == 1 ? u" unexpected byte"_s : u" unexpected bytes"_s);
+}
+
 std::unexpected<TokenError> fail(QString message) {
     return std::unexpected(TokenError{std::move(message)});
 }
@@ -86,12 +90,13 @@ std::expected<QByteArray, TokenError> decodePart(QStringView part, const QString
                 shown = u"U+"_s +
                         QString::number(data[i].unicode(), 16).rightJustified(4, u'0').toUpper();
             }
+            QString hint;
             if (data[i] == u'+' || data[i] == u'/')
-                shown += u" (standard base64, not base64url)"_s;
+                hint = u" (standard base64, not base64url)"_s;
             else if (data[i] == u'=')
-                shown += u" (padding inside the text)"_s;
+                hint = u" (padding inside the text)"_s;
             return fail(name + u" is not base64url: character "_s + shown + u" at position "_s +
-                        QString::number(i + 1));
+                        QString::number(i + 1) + hint);
         }
         accumulator = (accumulator << 6) | quint32(value);
         bits += 6;
@@ -139,8 +144,8 @@ std::expected<void, TokenError> parsePart1(const QByteArray &bytes, AttestationT
     if (!root)
         return fail(cborProblem(u"part 1"_s, root.error()));
     if (!reader.atEnd()) {
-        return fail(u"part 1: "_s + QString::number(reader.remaining()) +
-                    u" unexpected bytes after the CBOR item"_s);
+        return fail(u"part 1: "_s + unexpectedBytes(reader.remaining()) +
+                    u" after the CBOR item"_s);
     }
     Q_ASSERT(root->type == CborValue::Type::Tag && root->number == SelfDescribeTag);
     const CborValue &content = root->items.front();
@@ -187,8 +192,8 @@ std::expected<void, TokenError> parsePart2(const QByteArray &bytes, AttestationT
     if (!root)
         return fail(cborProblem(u"part 2"_s, root.error()));
     if (!reader.atEnd()) {
-        return fail(u"part 2: "_s + QString::number(reader.remaining()) +
-                    u" unexpected bytes after the COSE_Sign1 structure"_s);
+        return fail(u"part 2: "_s + unexpectedBytes(reader.remaining()) +
+                    u" after the COSE_Sign1 structure"_s);
     }
     Q_ASSERT(root->type == CborValue::Type::Tag && root->number == CoseSign1Tag);
     const CborValue &sign1 = root->items.front();

@@ -19,6 +19,34 @@ constexpr std::array<bool, 256> plainBytes = [] {
     return table;
 }();
 
+bool isUtf8Continuation(quint8 byte) {
+    return (byte & 0xc0) == 0x80;
+}
+
+// Length of the sequence a lead byte starts; 1 for ASCII and for bytes that cannot start one
+// (the decoder turns those into U+FFFD).
+qsizetype utf8SequenceLength(quint8 lead) {
+    if (lead >= 0xc2 && lead <= 0xdf)
+        return 2;
+    if (lead >= 0xe0 && lead <= 0xef)
+        return 3;
+    if (lead >= 0xf0 && lead <= 0xf4)
+        return 4;
+    return 1;
+}
+
+// Number of bytes at the end of `bytes` that start a multi-byte sequence without finishing it.
+qsizetype incompleteTailSize(QByteArrayView bytes) {
+    const qsizetype limit = std::min<qsizetype>(bytes.size(), 3);
+    for (qsizetype back = 1; back <= limit; ++back) {
+        const auto byte = quint8(bytes[bytes.size() - back]);
+        if (isUtf8Continuation(byte))
+            continue;
+        return utf8SequenceLength(byte) > back ? back : 0;
+    }
+    return 0;
+}
+
 bool isDefaultStyle(const StyleSpan &style) {
     return style.foreground < 0 && style.background < 0 && !style.bold && !style.underline;
 }
@@ -53,7 +81,7 @@ void LineAssembler::reset() {
     m_esc = Esc::None;
     m_csi.clear();
     m_csiOverlong = false;
-    m_mayHavePartialCharacter = false;
+    m_pendingUtf8.clear();
     m_lastWasCr = false;
     m_lastWasLf = false;
 }
@@ -263,34 +291,55 @@ void LineAssembler::applySgr() {
 }
 
 void LineAssembler::appendDecoded(QByteArrayView plain) {
-    if (plain.isEmpty())
+    if (!m_pendingUtf8.isEmpty()) {
+        // Complete the sequence the previous read cut short, or give up on it.
+        const qsizetype needed = utf8SequenceLength(quint8(m_pendingUtf8.front()));
+        qsizetype taken = 0;
+        while (m_pendingUtf8.size() < needed && taken < plain.size() &&
+               isUtf8Continuation(quint8(plain[taken]))) {
+            m_pendingUtf8.append(plain[taken]);
+            ++taken;
+        }
+        plain = plain.sliced(taken);
+        if (m_pendingUtf8.size() == needed) {
+            const QByteArray sequence = std::exchange(m_pendingUtf8, {});
+            decodeComplete(sequence);
+        } else if (!plain.isEmpty()) {
+            closePartialCharacter();
+        } else {
+            return; // still incomplete: wait for the next read
+        }
+    }
+    const qsizetype tail = incompleteTailSize(plain);
+    if (tail > 0) {
+        m_pendingUtf8 = plain.last(tail).toByteArray();
+        plain.chop(tail);
+    }
+    decodeComplete(plain);
+}
+
+void LineAssembler::decodeComplete(QByteArrayView bytes) {
+    if (bytes.isEmpty())
         return;
     const qsizetype oldSize = m_text.size();
-    const qsizetype needed = oldSize + m_decoder.requiredSpace(plain.size());
+    const qsizetype needed = oldSize + m_decoder.requiredSpace(bytes.size());
     if (m_text.capacity() < needed)
         m_text.reserve(std::max(needed, 2 * m_text.capacity()));
     m_text.resize(needed);
-    QChar *const last = m_decoder.appendToBuffer(m_text.data() + oldSize, plain);
+    QChar *const last = m_decoder.appendToBuffer(m_text.data() + oldSize, bytes);
     m_text.resize(last - m_text.constData());
-    m_mayHavePartialCharacter = static_cast<uchar>(plain.back()) >= 0x80;
-    noteAppended(oldSize);
-}
-
-void LineAssembler::appendVisible(QStringView text) {
-    const qsizetype oldSize = m_text.size();
-    m_text.append(text);
     noteAppended(oldSize);
 }
 
 void LineAssembler::closePartialCharacter() {
-    // A multi-byte character cut short by a control byte or line end is invalid: emit U+FFFD
-    // for it here rather than letting the decoder merge it with whatever text comes next.
-    if (!m_mayHavePartialCharacter)
+    // A multi-byte character cut short by a control byte, an escape or a line end is invalid:
+    // it becomes one U+FFFD, in the style it was printed with.
+    if (m_pendingUtf8.isEmpty())
         return;
-    m_mayHavePartialCharacter = false;
-    const QString tail = m_decoder.decode(QByteArrayView("\n", 1));
-    if (tail.size() > 1)
-        appendVisible(QStringView(tail).chopped(1));
+    m_pendingUtf8.clear();
+    const qsizetype oldSize = m_text.size();
+    m_text.append(QChar::ReplacementCharacter);
+    noteAppended(oldSize);
 }
 
 void LineAssembler::noteAppended(qsizetype oldSize) {

@@ -58,13 +58,17 @@ private:
     bool consumeEscapeByte(uchar c);
     void applySgr();
     void appendDecoded(QByteArrayView plain);
-    void appendVisible(QStringView text);
+    void decodeComplete(QByteArrayView bytes);
     void closePartialCharacter();
     void noteAppended(qsizetype oldSize);
     void emitLine(std::vector<Line> &out, qint64 hostTimeMs, bool truncated);
     void stripPromptBeforeRecord(Line &line) const;
 
+    // Only ever fed whole UTF-8 sequences: Qt 6.4's decoder drops the byte that follows a
+    // sequence cut short across two calls, so the incomplete tail of a read is kept in
+    // m_pendingUtf8 until the next read completes it (or something else cuts it short).
     QStringDecoder m_decoder{QStringDecoder::Utf8};
+    QByteArray m_pendingUtf8; // incomplete UTF-8 sequence at the end of the last plain run
     QString m_prompt = QStringLiteral("uart:~$ ");
     qsizetype m_maxLineLength = DefaultMaxLineLength;
     QByteArray m_raw; // raw bytes of the current line that arrived in earlier chunks
@@ -74,7 +78,6 @@ private:
     Esc m_esc = Esc::None;
     QByteArray m_csi; // parameter and intermediate bytes of the CSI sequence in progress
     bool m_csiOverlong = false;
-    bool m_mayHavePartialCharacter = false; // the decoder may hold an incomplete UTF-8 sequence
     bool m_lastWasCr = false; // the previous byte was a CR that ended a line (a LF pairs with it)
     bool m_lastWasLf = false; // the previous byte was a LF that ended a line (a CR pairs with it)
 };
