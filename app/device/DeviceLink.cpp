@@ -133,10 +133,12 @@ void DeviceLink::Private::retry() {
             device = *found;
         errorString.clear();
         setState(State::Open);
+        // Only a resolver checks identity; a port that merely came back at the same name might
+        // hold another device, so no claim is made then.
         QString how;
-        if (!device.serialNumber.isEmpty())
+        if (resolver && !device.serialNumber.isEmpty())
             how = QStringLiteral(" (same device, serial %1)").arg(device.serialNumber);
-        else if (moved)
+        else if (resolver && moved)
             how = QStringLiteral(" (same device)");
         Q_EMIT q->notice(QStringLiteral("Reconnected to %1%2").arg(where(), how));
         return;

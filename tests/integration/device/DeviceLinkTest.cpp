@@ -6,6 +6,7 @@
 #include "device/ModemClient.h"
 #include "device/PortWatcher.h"
 #include "device/ShellSession.h"
+#include "device/Transport.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -198,6 +199,55 @@ TEST(DeviceLink, FollowsTheSameDeviceToANewNameThroughThePortWatcher) {
     const auto model = QCoro::waitFor(link.modem()->model());
     ASSERT_TRUE(model) << why(model);
     EXPECT_EQ(*model, modem.model);
+}
+
+// A transport that a test unplugs and plugs by hand; the link must reopen it through open().
+class HandTransport : public ps::device::Transport {
+public:
+    bool open() override {
+        ++openCalls;
+        m_open = present;
+        if (m_open)
+            Q_EMIT opened();
+        return m_open;
+    }
+    void close() override { m_open = false; }
+    bool isOpen() const override { return m_open; }
+    bool write(const QByteArray &) override { return m_open; }
+    QString description() const override { return QStringLiteral("hand transport"); }
+    QString errorString() const override { return QStringLiteral("not there"); }
+    void unplug() {
+        present = m_open = false;
+        Q_EMIT lost(QStringLiteral("unplugged by the test"));
+    }
+
+    bool present = true;
+    int openCalls = 0;
+
+private:
+    bool m_open = false;
+};
+
+TEST(DeviceLink, ReopensAnyTransportAfterItIsLost) {
+    auto owned = std::make_unique<HandTransport>();
+    HandTransport *transport = owned.get();
+    DeviceLink link(std::move(owned));
+    link.setReconnectPolicy({10ms, 1000});
+    LinkRecorder recorder(link);
+    ASSERT_TRUE(link.open());
+
+    transport->unplug();
+    EXPECT_EQ(link.state(), DeviceLink::State::Reconnecting);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return transport->openCalls >= 3; }, Deadline))
+        << "the link keeps trying while the device is away";
+    EXPECT_EQ(link.state(), DeviceLink::State::Reconnecting);
+
+    transport->present = true;
+    ASSERT_TRUE(QTest::qWaitFor([&] { return link.state() == DeviceLink::State::Open; }, Deadline));
+    EXPECT_EQ(recorder.notices,
+              QStringList({QStringLiteral("Disconnected from hand transport: unplugged by the "
+                                          "test; reconnecting when it is back"),
+                           QStringLiteral("Reconnected to hand transport")}));
 }
 
 TEST(DeviceLink, CancelsCommandsWhenClosed) {
