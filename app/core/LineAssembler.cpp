@@ -95,8 +95,14 @@ std::vector<Line> LineAssembler::feed(QByteArrayView bytes, qint64 hostTimeMs) {
     // in one piece when the line ends or the chunk does, not byte by byte.
     const char *segment = begin;
     auto rawSize = [&] { return m_raw.size() + (p - segment); };
+    auto takeSegment = [&](const char *segmentEnd) {
+        if (m_raw.isEmpty())
+            m_raw = QByteArray(segment, segmentEnd - segment); // exact size, the usual case
+        else
+            m_raw.append(segment, segmentEnd - segment);
+    };
     auto endLine = [&](bool truncated) {
-        m_raw.append(segment, p - segment);
+        takeSegment(p);
         emitLine(out, hostTimeMs, truncated);
         segment = p;
     };
@@ -156,7 +162,8 @@ std::vector<Line> LineAssembler::feed(QByteArrayView bytes, qint64 hostTimeMs) {
         appendDecoded(QByteArrayView(p, runEnd - p));
         p = runEnd;
     }
-    m_raw.append(segment, end - segment);
+    if (segment < end)
+        takeSegment(end);
     return out;
 }
 
@@ -363,28 +370,41 @@ void LineAssembler::emitLine(std::vector<Line> &out, qint64 hostTimeMs, bool tru
     Line line;
     line.hostTimeMs = hostTimeMs;
     line.raw = std::move(m_raw);
-    line.text = std::move(m_text);
-    line.spans = std::move(m_spans);
-    line.truncated = truncated;
     m_raw.clear();
-    m_text.clear();
+    // m_text is a scratch buffer that keeps its capacity from line to line; each Line gets an
+    // exact-size copy of what remains after the prompt.
+    const qsizetype cut = promptLength();
+    line.text = QStringView(m_text).sliced(cut).toString();
+    m_text.resize(0);
+    line.truncated = truncated;
+    if (cut == 0) {
+        line.spans = std::move(m_spans);
+    } else {
+        for (StyleSpan span : std::as_const(m_spans)) {
+            const qsizetype spanEnd = span.start + span.length;
+            if (spanEnd <= cut)
+                continue;
+            span.start = std::max(span.start, cut) - cut;
+            span.length = spanEnd - cut - span.start;
+            line.spans.append(span);
+        }
+    }
     m_spans.clear();
-    stripPromptBeforeRecord(line);
     out.push_back(std::move(line));
 }
 
-void LineAssembler::stripPromptBeforeRecord(Line &line) const {
-    const QStringView text = line.text;
+qsizetype LineAssembler::promptLength() const {
+    const QStringView text = m_text;
     const QStringView prompt = QStringView(m_prompt).trimmed();
     if (text.isEmpty() || prompt.isEmpty())
-        return;
+        return 0;
     // Cheap rejection first: most lines are log records or output that starts with something
     // other than a piece of the prompt.
     if (text.front() == u'[' && prompt.front() != u'[')
-        return;
+        return 0;
     const auto head = findLogRecordHead(text, 1);
     if (!head)
-        return;
+        return 0;
     const QStringView prefix = text.first(head->start);
     bool isPrompt = prefix.startsWith(prompt) || prompt.startsWith(prefix.trimmed());
     // A tail of the prompt ("~$ ", ":~$ ") followed by typed text, for example when the line
@@ -393,20 +413,8 @@ void LineAssembler::stripPromptBeforeRecord(Line &line) const {
     for (qsizetype n = prompt.size() - 1; !isPrompt && n >= minFragment; --n)
         isPrompt = prefix.startsWith(prompt.last(n));
     if (!isPrompt || prefix.trimmed().isEmpty())
-        return;
-
-    const qsizetype cut = head->start;
-    line.text.remove(0, cut);
-    QList<StyleSpan> spans;
-    for (StyleSpan span : std::as_const(line.spans)) {
-        const qsizetype spanEnd = span.start + span.length;
-        if (spanEnd <= cut)
-            continue;
-        span.start = std::max(span.start, cut) - cut;
-        span.length = spanEnd - cut - span.start;
-        spans.append(span);
-    }
-    line.spans = std::move(spans);
+        return 0;
+    return head->start;
 }
 
 } // namespace ps::core

@@ -62,7 +62,8 @@ private:
     void closePartialCharacter();
     void noteAppended(qsizetype oldSize);
     void emitLine(std::vector<Line> &out, qint64 hostTimeMs, bool truncated);
-    void stripPromptBeforeRecord(Line &line) const;
+    // Length of the prompt fragment in front of a log record in the current line, else 0.
+    [[nodiscard]] qsizetype promptLength() const;
 
     // Only ever fed whole UTF-8 sequences: Qt 6.4's decoder drops the byte that follows a
     // sequence cut short across two calls, so the incomplete tail of a read is kept in
