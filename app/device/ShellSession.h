@@ -24,16 +24,17 @@ struct ShellResponse {
 /// Runs shell commands on a device one at a time (PROTOCOL §1).
 ///
 /// Feed it every Line the assembler produces (onLine) and the assembler's pending text after
-/// every chunk (onPendingText), which is where the prompt shows. execute() queues the command; when
-/// its turn comes it writes `cmd` + line ending, skips the echo, and collects lines until `OK`,
-/// `ERROR`,
-/// `+CME ERROR: n`, a shell error, or the prompt, under the command's own timeout. Log records
-/// (anything matching the Zephyr log pattern) that arrive meanwhile are never part of a response.
+/// every chunk (onPendingText), which is where the prompt shows. execute() queues the command;
+/// when its turn comes it writes `cmd` + line ending, skips the echo, and collects lines until
+/// `OK`, `ERROR`, `+CME ERROR: n`, a shell error, or the prompt, under the command's own timeout.
+/// Log records (anything matching the Zephyr log pattern) that arrive meanwhile are never part
+/// of a response.
 ///
-/// `at <AT command>` commands end only at their final line (the prompt that follows is part of
-/// the same answer); other shell commands end at the prompt. Results are delivered from the
-/// event loop, and destroying the session fails every command still queued with Cancelled, so a
-/// caller's coroutine always resumes. Needs a running event loop (QCoreApplication).
+/// `at <AT command>` commands end at their final line; a prompt that shows before it only
+/// starts a short wait for it (then the answer has no finalLine). Other shell commands end at
+/// the prompt. Results are delivered from the event loop, and destroying the session fails every
+/// command still queued with Cancelled, so a caller's coroutine always resumes. Needs a running
+/// event loop (QCoreApplication).
 class ShellSession : public QObject {
     Q_OBJECT
 public:
