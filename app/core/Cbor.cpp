@@ -115,6 +115,16 @@ const CborValue *CborValue::find(qint64 key) const {
     return nullptr;
 }
 
+const CborValue *CborValue::find(QStringView key) const {
+    if (type != Type::Map)
+        return nullptr;
+    for (const auto &[k, v] : entries) {
+        if (k.type == Type::TextString && k.text == key)
+            return &v;
+    }
+    return nullptr;
+}
+
 QString CborValue::describe() const {
     switch (type) {
     case Type::Unsigned:
@@ -152,12 +162,14 @@ QString CborValue::describe() const {
     return {};
 }
 
-CborReader::CborReader(QByteArrayView data, int maxDepth)
+CborReader::CborReader(QByteArrayView data, int maxDepth, Lengths lengths)
     : m_data(data)
-    , m_maxDepth(maxDepth) {}
+    , m_maxDepth(maxDepth)
+    , m_lengths(lengths) {}
 
-std::expected<CborValue, CborError> CborReader::decode(QByteArrayView data, int maxDepth) {
-    CborReader reader(data, maxDepth);
+std::expected<CborValue, CborError> CborReader::decode(QByteArrayView data, int maxDepth,
+                                                       Lengths lengths) {
+    CborReader reader(data, maxDepth, lengths);
     auto value = reader.read();
     if (value && !reader.atEnd()) {
         return std::unexpected(
@@ -245,6 +257,9 @@ std::expected<CborValue, CborError> CborReader::readItem(int depth) {
         return value;
     }
 
+    if (additional == 31 && major >= 2 && major <= 5 && m_lengths == Lengths::AllowIndefinite)
+        return readIndefinite(major, headOffset, depth);
+
     auto argument = readArgument(additional, headOffset);
     if (!argument)
         return std::unexpected(argument.error());
@@ -329,6 +344,84 @@ std::expected<CborValue, CborError> CborReader::readItem(int depth) {
     return std::unexpected(error(headOffset, u"unknown major type"_s));
 }
 
+bool CborReader::atBreak() const {
+    return !atEnd() && quint8(m_data[m_offset]) == 0xff;
+}
+
+std::expected<CborValue, CborError> CborReader::readIndefinite(quint8 major, qsizetype headOffset,
+                                                               int depth) {
+    // Every element needs at least one byte, so the loops below end with the input at the
+    // latest; a missing break shows up as "expected a CBOR item".
+    const auto missingBreak = [&] {
+        return std::unexpected(error(m_offset, u"truncated: indefinite-length item started at "_s
+                                               u"byte "_s +
+                                                   QString::number(headOffset) +
+                                                   u" has no 'break' (ff)"_s));
+    };
+    CborValue value;
+    value.number = 0;
+    if (major == 2 || major == 3) {
+        // A string of definite-length chunks of the same major type.
+        QByteArray content;
+        while (!atBreak()) {
+            if (atEnd())
+                return missingBreak();
+            const qsizetype chunkOffset = m_offset;
+            const auto initial = quint8(m_data[m_offset]);
+            if ((initial >> 5) != major || (initial & 0x1f) == 31) {
+                return std::unexpected(error(chunkOffset, u"a chunk of an indefinite-length "_s
+                                                          u"string must be a definite string "_s
+                                                          u"of the same type"_s));
+            }
+            auto chunk = readItem(depth + 1);
+            if (!chunk)
+                return chunk;
+            if (major == 2)
+                content += chunk->bytes;
+            else
+                content += chunk->text.toUtf8();
+        }
+        ++m_offset; // the break
+        if (major == 2) {
+            value.type = CborValue::Type::ByteString;
+            value.bytes = std::move(content);
+        } else {
+            value.type = CborValue::Type::TextString;
+            value.text = QString::fromUtf8(content);
+        }
+        return value;
+    }
+    if (major == 4) {
+        value.type = CborValue::Type::Array;
+        while (!atBreak()) {
+            if (atEnd())
+                return missingBreak();
+            auto item = readItem(depth + 1);
+            if (!item)
+                return item;
+            value.items.push_back(std::move(*item));
+        }
+        ++m_offset;
+        return value;
+    }
+    value.type = CborValue::Type::Map;
+    while (!atBreak()) {
+        if (atEnd())
+            return missingBreak();
+        auto key = readItem(depth + 1);
+        if (!key)
+            return key;
+        if (atBreak())
+            return std::unexpected(error(m_offset, u"map ends after a key without a value"_s));
+        auto item = readItem(depth + 1);
+        if (!item)
+            return item;
+        value.entries.emplace_back(std::move(*key), std::move(*item));
+    }
+    ++m_offset;
+    return value;
+}
+
 void CborWriter::appendHead(quint8 major, quint64 argument) {
     const auto first = char(major << 5);
     if (argument < 24) {
@@ -385,6 +478,21 @@ CborWriter &CborWriter::startArray(quint64 count) {
 
 CborWriter &CborWriter::startMap(quint64 count) {
     appendHead(5, count);
+    return *this;
+}
+
+CborWriter &CborWriter::startIndefiniteArray() {
+    m_data.append(char(0x9f));
+    return *this;
+}
+
+CborWriter &CborWriter::startIndefiniteMap() {
+    m_data.append(char(0xbf));
+    return *this;
+}
+
+CborWriter &CborWriter::appendBreak() {
+    m_data.append(char(0xff));
     return *this;
 }
 

@@ -52,6 +52,8 @@ struct CborValue {
     [[nodiscard]] std::optional<qint64> toInteger() const;
     /// The value of a map entry whose key is the integer `key`, or nullptr.
     [[nodiscard]] const CborValue *find(qint64 key) const;
+    /// The value of a map entry whose key is the text `key` (SMP and CoAP maps), or nullptr.
+    [[nodiscard]] const CborValue *find(QStringView key) const;
     /// Short description for error messages: "the integer -7", "a byte string of 15 bytes",
     /// "an array of 3 items", "a map of 1 entry", "tag 18", "null".
     [[nodiscard]] QString describe() const;
@@ -67,8 +69,10 @@ struct CborError {
 
 /// Bounds-checked CBOR decoder for untrusted input (tokens from a device, CoAP payloads).
 ///
-/// Reads all major types with definite lengths; indefinite lengths, reserved additional
-/// information values (28..30) and nesting deeper than maxDepth are refused with a CborError.
+/// Reads all major types with definite lengths; reserved additional information values
+/// (28..30) and nesting deeper than maxDepth are refused with a CborError. Indefinite lengths
+/// are refused too unless the reader is made with Lengths::AllowIndefinite: attestation tokens
+/// never use them, but Zephyr's zcbor encodes SMP (mcumgr) maps and arrays that way by default.
 /// Lengths are checked against the remaining input before anything is allocated, so a hostile
 /// length field cannot make it allocate more than the input size. Read items one after another
 /// with read(); offset() tells where the next item starts, so the caller decides whether trailing
@@ -76,8 +80,10 @@ struct CborError {
 class CborReader {
 public:
     static constexpr int DefaultMaxDepth = 16;
+    enum class Lengths : quint8 { DefiniteOnly, AllowIndefinite };
 
-    explicit CborReader(QByteArrayView data, int maxDepth = DefaultMaxDepth);
+    explicit CborReader(QByteArrayView data, int maxDepth = DefaultMaxDepth,
+                        Lengths lengths = Lengths::DefiniteOnly);
 
     std::expected<CborValue, CborError> read();
     [[nodiscard]] qsizetype offset() const { return m_offset; }
@@ -86,21 +92,27 @@ public:
 
     /// Decodes exactly one item that must fill `data` completely.
     static std::expected<CborValue, CborError> decode(QByteArrayView data,
-                                                      int maxDepth = DefaultMaxDepth);
+                                                      int maxDepth = DefaultMaxDepth,
+                                                      Lengths lengths = Lengths::DefiniteOnly);
 
 private:
     std::expected<CborValue, CborError> readItem(int depth);
+    std::expected<CborValue, CborError> readIndefinite(quint8 major, qsizetype headOffset,
+                                                       int depth);
+    bool atBreak() const;
     std::expected<quint64, CborError> readArgument(quint8 additional, qsizetype headOffset);
     CborError error(qsizetype offset, QString message) const;
 
     QByteArrayView m_data;
     qsizetype m_offset = 0;
     int m_maxDepth;
+    Lengths m_lengths;
 };
 
-/// Minimal CBOR encoder (shortest-form heads, definite lengths). Callers that use
-/// startArray()/startMap() must append exactly the announced number of items (maps: key, value,
-/// key, value...). Used by tests to build tokens and by stand-ins that speak CBOR.
+/// Minimal CBOR encoder (shortest-form heads). Callers that use startArray()/startMap() must
+/// append exactly the announced number of items (maps: key, value, key, value...); after
+/// startIndefiniteArray()/startIndefiniteMap() they end the container with appendBreak().
+/// Used by tests to build tokens and by stand-ins that speak CBOR.
 class CborWriter {
 public:
     CborWriter &appendUnsigned(quint64 value);
@@ -109,6 +121,9 @@ public:
     CborWriter &appendText(QStringView value);
     CborWriter &startArray(quint64 count);
     CborWriter &startMap(quint64 count);
+    CborWriter &startIndefiniteArray();
+    CborWriter &startIndefiniteMap();
+    CborWriter &appendBreak();
     CborWriter &appendTag(quint64 tag);
     CborWriter &appendBool(bool value);
     CborWriter &appendNull();

@@ -225,6 +225,76 @@ TEST(Cbor, RefusesEveryTruncationOfAValidItem) {
     }
 }
 
+TEST(Cbor, ReadsIndefiniteLengthItemsOnlyWhenAllowed) {
+    using Lengths = CborReader::Lengths;
+    const std::vector<std::pair<const char *, CborValue>> cases = {
+        {"5f42010243030405ff", CborValue::byteString(hex("0102030405"))},
+        {"7f657374726561646d696e67ff", CborValue::textString(u"streaming"_s)},
+        {"9fff", CborValue::array({})},
+        {"9f018202039f0405ffff",
+         CborValue::array({CborValue::integer(1),
+                           CborValue::array({CborValue::integer(2), CborValue::integer(3)}),
+                           CborValue::array({CborValue::integer(4), CborValue::integer(5)})})},
+        {"bf61610161629f0203ffff",
+         CborValue::map({{CborValue::textString(u"a"_s), CborValue::integer(1)},
+                         {CborValue::textString(u"b"_s),
+                          CborValue::array({CborValue::integer(2), CborValue::integer(3)})}})},
+        {"bf6346756ef563416d7421ff",
+         CborValue::map({{CborValue::textString(u"Fun"_s), CborValue::boolean(true)},
+                         {CborValue::textString(u"Amt"_s), CborValue::integer(-2)}})},
+    };
+    for (const auto &[encoded, expected] : cases) {
+        const auto lenient =
+            CborReader::decode(hex(encoded), CborReader::DefaultMaxDepth, Lengths::AllowIndefinite);
+        ASSERT_TRUE(lenient.has_value())
+            << encoded << ": " << lenient.error().message.toStdString();
+        EXPECT_EQ(*lenient, expected) << encoded;
+        const auto strict = CborReader::decode(hex(encoded));
+        ASSERT_FALSE(strict.has_value()) << encoded;
+        EXPECT_TRUE(strict.error().message.contains(u"indefinite-length"_s));
+    }
+}
+
+TEST(Cbor, RefusesMalformedIndefiniteLengthItems) {
+    const std::vector<std::pair<const char *, const char *>> cases = {
+        {"9f 01", "has no 'break'"},
+        {"bf 01 ff", "map ends after a key without a value"},
+        {"5f 61 61 ff", "must be a definite string of the same type"},
+        {"5f 5f ff ff", "must be a definite string of the same type"},
+        {"9f 1c ff", "reserved additional information"},
+        {"1f", "indefinite-length items are not supported"},
+    };
+    for (const auto &[encoded, message] : cases) {
+        const auto value = CborReader::decode(hex(encoded), CborReader::DefaultMaxDepth,
+                                              CborReader::Lengths::AllowIndefinite);
+        ASSERT_FALSE(value.has_value()) << encoded;
+        EXPECT_TRUE(value.error().message.contains(QLatin1StringView(message)))
+            << encoded << ": " << value.error().message.toStdString();
+    }
+}
+
+TEST(Cbor, WritesIndefiniteLengthContainersAndFindsTextKeys) {
+    CborWriter writer;
+    writer.startIndefiniteMap()
+        .appendText(u"rc")
+        .appendInteger(0)
+        .appendText(u"images")
+        .startIndefiniteArray()
+        .appendInteger(1)
+        .appendBreak()
+        .appendBreak();
+    EXPECT_EQ(writer.data().toHex(), QByteArray("bf6272630066696d616765739f01ffff"));
+    const auto value = CborReader::decode(writer.data(), CborReader::DefaultMaxDepth,
+                                          CborReader::Lengths::AllowIndefinite);
+    ASSERT_TRUE(value.has_value()) << value.error().message.toStdString();
+    ASSERT_NE(value->find(u"rc"), nullptr);
+    EXPECT_EQ(value->find(u"rc")->toInteger(), 0);
+    ASSERT_NE(value->find(u"images"), nullptr);
+    EXPECT_EQ(value->find(u"images")->items.size(), 1u);
+    EXPECT_EQ(value->find(u"off"), nullptr);
+    EXPECT_EQ(value->find(0), nullptr);
+}
+
 TEST(Cbor, LimitsTheNestingDepth) {
     const QByteArray deep = QByteArray(40, '\x81') + QByteArray(1, '\x00');
     const auto refused = CborReader::decode(deep);
