@@ -1,0 +1,85 @@
+#pragma once
+
+#include "ZephyrLog.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <functional>
+
+namespace ps::devsim {
+
+class SimClock;
+
+/// What the firmware offers to whoever talks to the cloud on its behalf: AT commands to the
+/// modem (%JWT, %KEYGEN, %CMNG...), log records, LTE on/off and its state. The ATT application
+/// (AttApplication) implements it.
+class CloudHost {
+public:
+    virtual ~CloudHost() = default;
+    /// nrf_modem_at_cmd(): the complete response, lines ending in CR LF.
+    virtual QByteArray atCommand(QByteArrayView command) = 0;
+    virtual void log(LogLevel level, QByteArrayView module, const QByteArray &message,
+                     QByteArrayView function = {}) = 0;
+    /// "nRF Provisioning requires device to deactivate/activate LTE" (PROTOCOL §7); the
+    /// outcome arrives as networkChanged() on the CloudPort.
+    virtual void requestLte(bool active) = 0;
+    [[nodiscard]] virtual bool isNetworkConnected() const = 0;
+    virtual SimClock &clock() = 0;
+};
+
+/// The seam between the ATT cloud module and the network side: nRF Cloud CoAP (connect, shadow)
+/// and the nRF Provisioning Service (PROTOCOL §7). The cloud module's state machine, its log
+/// lines and back-off live in AttApplication; an implementation of this interface does the
+/// transport and reports outcomes. Callbacks must run later (never inside the call) and are
+/// dropped when `context` is gone.
+///
+/// UnconfiguredCloud is the implementation for a device that knows no endpoint. The
+/// provisioning client of firmware/client (DTLS/CoAP via libcoap, JWT from CloudHost::atCommand,
+/// CA in sec tag 189298) plugs in here as a second implementation.
+class CloudPort {
+public:
+    virtual ~CloudPort() = default;
+
+    enum class ConnectResult {
+        Connected,    ///< nrf_cloud_coap_connect() == 0
+        Unauthorized, ///< -EACCES / -ENOEXEC / -ECONNREFUSED: not provisioned yet
+        Failed,       ///< anything else (no route, DNS, timeout)
+    };
+    enum class ProvisioningResult {
+        Finished,   ///< commands ran and `finished` was acknowledged
+        NoCommands, ///< nothing queued on the server
+        NotClaimed, ///< 4.01: the device is not claimed
+        NoTime,     ///< no valid modem time
+        WrongCa,    ///< the server certificate does not verify with sec tag 189298
+        Failed,     ///< transport or server error
+    };
+
+    virtual void attach(CloudHost *host) = 0;
+    virtual void connect(QObject *context, std::function<void(ConnectResult)> done) = 0;
+    virtual void disconnect() = 0;
+    virtual void provision(QObject *context, std::function<void(ProvisioningResult)> done) = 0;
+    /// Shadow delta poll; `done(true)` when the poll reached the cloud.
+    virtual void pollShadowDelta(QObject *context, std::function<void(bool)> done) = 0;
+    /// A JSON message for the device message topic (`att_cloud publish`), while connected.
+    virtual void publish(const QByteArray &json) = 0;
+    /// The firmware's network module reports PDN up/down here.
+    virtual void networkChanged(bool connected) = 0;
+};
+
+/// A device started without a cloud endpoint: every attempt fails as a failed DNS lookup of
+/// the nRF Cloud host would, and says why in its log line.
+class UnconfiguredCloud final : public CloudPort {
+public:
+    void attach(CloudHost *host) override { m_host = host; }
+    void connect(QObject *context, std::function<void(ConnectResult)> done) override;
+    void disconnect() override {}
+    void provision(QObject *context, std::function<void(ProvisioningResult)> done) override;
+    void pollShadowDelta(QObject *context, std::function<void(bool)> done) override;
+    void publish(const QByteArray &) override {} // never connected, so never called
+    void networkChanged(bool) override {}
+
+private:
+    CloudHost *m_host = nullptr;
+};
+
+} // namespace ps::devsim

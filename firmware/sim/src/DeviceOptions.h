@@ -1,0 +1,34 @@
+#pragma once
+
+#include "Modem.h"
+#include "ZephyrLog.h"
+#include "mcumgr/McubootImage.h"
+
+#include <QString>
+#include <QStringList>
+#include <expected>
+
+namespace ps::devsim {
+
+/// Command-line options of provstation-devsim (see helpText()).
+struct DeviceOptions {
+    QString stateDir; ///< empty: a temporary folder, removed at exit
+    QString linkPath;
+    QString registryFile;
+    ps::mcumgr::ImageVersion attVersion{1, 5, 0, 0};
+    QString model = QStringLiteral("nRF9151-LACA");
+    double speed = 1.0;
+    LteSettings lte;
+    double garbageRate = 0.0;
+    bool bootloader = false;
+    bool bootOnOpen = false;
+    QString caFile;
+    LogLevel logLevel = LogLevel::Debug;
+    int replugDelayMs = 500;
+    bool helpRequested = false;
+};
+
+std::expected<DeviceOptions, QString> parseDeviceOptions(const QStringList &arguments);
+QString helpText();
+
+} // namespace ps::devsim

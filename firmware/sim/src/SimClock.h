@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <chrono>
+#include <functional>
+#include <map>
+
+namespace ps::devsim {
+
+/// Device time for the virtual device: uptime since the last boot, running `speed` times faster
+/// than the host clock (`--speed`), and a scheduler that runs callbacks at device-time instants.
+///
+/// Every delay in the simulation is given in device time; the scheduler turns it into host time.
+/// Callbacks run strictly in the order of their due instants (ties in the order they were
+/// scheduled), so a sequence of modem notifications keeps its order at any speed. A callback
+/// whose context object is gone by then is skipped, which is how a reboot cancels everything the
+/// previous boot had scheduled.
+class SimClock : public QObject {
+    Q_OBJECT
+public:
+    explicit SimClock(double speed = 1.0, QObject *parent = nullptr);
+
+    [[nodiscard]] double speed() const { return m_speed; }
+    /// Device uptime in microseconds.
+    [[nodiscard]] qint64 uptimeUs() const;
+    /// Starts a new boot: uptime 0, every pending callback dropped.
+    void restart();
+
+    void after(QObject *context, std::chrono::microseconds delay, std::function<void()> callback);
+    template<class Rep, class Period>
+    void after(QObject *context, std::chrono::duration<Rep, Period> delay,
+               std::function<void()> callback) {
+        after(context, std::chrono::duration_cast<std::chrono::microseconds>(delay),
+              std::move(callback));
+    }
+
+    /// Host time for a device-time duration.
+    [[nodiscard]] std::chrono::milliseconds
+    hostDuration(std::chrono::microseconds deviceTime) const;
+
+private:
+    struct Pending {
+        QPointer<QObject> context;
+        std::function<void()> callback;
+    };
+    void runDue();
+    void arm();
+
+    double m_speed;
+    QElapsedTimer m_host;
+    qint64 m_bootHostNs = 0;
+    quint64 m_sequence = 0;
+    std::map<std::pair<qint64, quint64>, Pending> m_pending; ///< (due uptime us, sequence)
+    QTimer m_timer;
+};
+
+} // namespace ps::devsim
