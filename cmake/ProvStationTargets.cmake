@@ -38,8 +38,13 @@ function(provstation_gtest name)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
   endif()
-  gtest_discover_tests(${name}
-    DISCOVERY_TIMEOUT 60
-    PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}"
-               ENVIRONMENT "QT_QPA_PLATFORM=offscreen;PROVSTATION_TEST=1")
+  # A list inside PROPERTIES must keep its semicolons escaped, or only the first label survives;
+  # an empty value would shift the key/value pairs, so LABELS is only given when there are some.
+  set(_props TIMEOUT ${T_TIMEOUT}
+             ENVIRONMENT "QT_QPA_PLATFORM=offscreen\\;PROVSTATION_TEST=1")
+  if(T_LABELS)
+    string(REPLACE ";" "\\;" _labels "${T_LABELS}")
+    list(APPEND _props LABELS "${_labels}")
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${_props})
 endfunction()
