@@ -1,0 +1,66 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QString>
+#include <expected>
+
+namespace ps::cloudsim {
+
+/// Which faults the stand-in injects into REST answers. Counted faults are used up one per
+/// matching request, in the order hang, drop, garbage, rate limit, error; the error rate applies
+/// once the counts are spent. Latency delays every answer that is sent.
+struct FaultPlan {
+    int latencyMs = 0;
+    double errorRate = 0;   ///< 0..1, chance of an error answer per request
+    int errorCount = 0;     ///< the next n requests get an error answer
+    int errorStatus = 503;  ///< 500, 502, 503 or 504, used for error answers
+    int rateLimitCount = 0; ///< the next n requests get 429
+    int retryAfterSeconds = 1;
+    bool retryAfterAsDate = false; ///< send Retry-After as an HTTP date instead of seconds
+    int dropCount = 0;             ///< the next n answers are cut off mid-body
+    int garbageCount = 0;          ///< the next n requests get 200 with a body that is not JSON
+    int hangCount = 0;             ///< the next n requests are never answered
+    QString pathPrefix;            ///< only requests whose path starts with this; empty = all
+
+    [[nodiscard]] bool isEmpty() const;
+    static bool isSupportedErrorStatus(int status);
+    [[nodiscard]] QJsonObject toJson() const;
+    /// Reads the body of POST /_sim/faults; absent fields keep their defaults.
+    static std::expected<FaultPlan, QString> fromJson(const QJsonObject &object);
+};
+
+struct FaultDecision {
+    enum class Action { None, Error, RateLimit, Drop, Hang, Garbage };
+    Action action = Action::None;
+    int latencyMs = 0;
+    int status = 0;
+    int retryAfterSeconds = 0;
+    bool retryAfterAsDate = false;
+};
+
+/// Decides per request which fault, if any, to inject. Deterministic for a given seed.
+class FaultInjector {
+public:
+    explicit FaultInjector(quint32 seed = 1)
+        : m_random(seed) {}
+
+    void setPlan(const FaultPlan &plan) { m_plan = plan; }
+    [[nodiscard]] const FaultPlan &plan() const { return m_plan; }
+
+    /// Consumes one count of the first matching counted fault.
+    FaultDecision decide(const QString &path);
+
+    /// Requests that reached decide() and how many faults were injected, for tests.
+    [[nodiscard]] int requestsSeen() const { return m_requestsSeen; }
+    [[nodiscard]] int faultsInjected() const { return m_faultsInjected; }
+    [[nodiscard]] QJsonObject statistics() const;
+
+private:
+    FaultPlan m_plan;
+    QRandomGenerator m_random;
+    int m_requestsSeen = 0;
+    int m_faultsInjected = 0;
+};
+
+} // namespace ps::cloudsim
