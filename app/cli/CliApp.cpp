@@ -2,6 +2,7 @@
 
 #include "ExitCode.h"
 #include "core/AttestationToken.h"
+#include "core/BuildInfo.h"
 #include "device/DeviceLink.h"
 #include "device/ModemClient.h"
 
@@ -56,7 +57,7 @@ QCoro::Task<int> CliApp::run(QStringList args) {
     const QString command = args.takeFirst();
     int status = UsageError;
     if (command == u"--version" || command == u"version") {
-        m_out << "provstation-cli " << QStringLiteral(PROVSTATION_VERSION) << '\n';
+        m_out << ps::core::versionLine(u"provstation-cli"_s) << '\n';
         status = Success;
     } else if (command == u"ports") {
         status = ports(args);

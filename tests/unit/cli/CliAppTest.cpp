@@ -147,3 +147,11 @@ TEST(CliApp, AtOnADeviceThatStaysSilentTimesOutWithExitStatusThree) {
     EXPECT_EQ(run.status, ps::cli::DeviceUnreachable);
     EXPECT_FALSE(run.err.isEmpty());
 }
+
+TEST(CliApp, VersionPrintsTheProjectVersionAndTheGitRevision) {
+    const CliRun run = runCli({u"--version"_s});
+    EXPECT_EQ(run.status, ps::cli::Success);
+    EXPECT_TRUE(run.out.startsWith(u"provstation-cli "_s + QStringLiteral(PROVSTATION_VERSION)))
+        << run.out.toStdString();
+    EXPECT_TRUE(run.out.contains(u"(git "_s)) << run.out.toStdString();
+}
