@@ -8,6 +8,10 @@
 int main(int argc, char **argv)
 {
     QStandardPaths::setTestModeEnabled(true);
+    // ctest's test discovery runs the binary without the tests' environment; without a display
+    // QApplication would abort there. Offscreen unless the caller chose a platform.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("ProvStationTest"));
     QCoreApplication::setApplicationName(QStringLiteral("provstation-test"));

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "CommandHistory.h"
+#include "Settings.h"
+#include "StartupOptions.h"
+
+#include <QMainWindow>
+#include <memory>
+
+class QLabel;
+class QSettings;
+class QToolButton;
+
+namespace Ui {
+class MainWindow;
+}
+
+namespace ps::device {
+class PortWatcher;
+struct PortInfo;
+} // namespace ps::device
+
+namespace ps::gui {
+
+class ConsolePanel;
+class PortListModel;
+class ProblemLog;
+struct Problem;
+class ThemeManager;
+
+/// The workstation's window: console tabs (one ConsolePanel per open port), the Ports dock fed
+/// by a PortWatcher, the Problems dock and status bar, menus and the theme.
+///
+/// Deliberately thin: it builds the parts, routes each action to the current console, and keeps
+/// Settings. The behaviour lives in the parts (ConsolePanel, ConsoleModel, PortWatcher, ...).
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(const StartupOptions &options = {}, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a console for the port (or shows its tab) and connects it.
+    ConsolePanel *openPort(const QString &systemLocation);
+    /// Lists a port the system does not (a pty path) and remembers it in the settings.
+    void addManualPort(const QString &path);
+
+    [[nodiscard]] ConsolePanel *currentPanel() const;
+    [[nodiscard]] QList<ConsolePanel *> panels() const;
+    [[nodiscard]] ConsolePanel *panelFor(const QString &systemLocation) const;
+    [[nodiscard]] PortListModel *portListModel() const { return m_portModel; }
+    [[nodiscard]] ProblemLog *problemLog() const { return m_problems; }
+    [[nodiscard]] ThemeManager *themeManager() const { return m_theme; }
+    [[nodiscard]] const Settings &settings() const { return m_settings; }
+    [[nodiscard]] CommandHistory &commandHistory() { return m_history; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void setUpActions();
+    void setUpStatusBar();
+    void setUpPorts();
+    void connectActions();
+    void applyTheme(Theme theme, bool remember);
+    void updateExtraPorts();
+    void closeTab(int index);
+    void onCurrentTabChanged();
+    void onPanelStateChanged(ConsolePanel *panel);
+    void onProblem(const Problem &problem);
+    void updateActions();
+    void syncPanelActions();
+    void saveSettings();
+    void saveConsole();
+    void editLineSettings();
+    void editPreferences();
+    void showShortcuts();
+    void connectSelected();
+    [[nodiscard]] QString titleFor(const QString &systemLocation) const;
+
+    std::unique_ptr<Ui::MainWindow> m_ui;
+    std::unique_ptr<QSettings> m_store;
+    Settings m_settings;
+    CommandHistory m_history;
+    ps::device::PortWatcher *m_watcher = nullptr;
+    PortListModel *m_portModel = nullptr;
+    ProblemLog *m_problems = nullptr;
+    ThemeManager *m_theme = nullptr;
+    QLabel *m_stateLabel = nullptr;
+    QToolButton *m_problemButton = nullptr;
+};
+
+} // namespace ps::gui
