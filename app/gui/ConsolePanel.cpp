@@ -6,6 +6,7 @@
 #include "FindBar.h"
 #include "Icons.h"
 #include "LineSettingsDialog.h"
+#include "PortListModel.h"
 #include "SessionLogger.h"
 #include "ui_ConsolePanel.h"
 
@@ -164,8 +165,7 @@ bool ConsolePanel::isConnected() const {
 }
 
 QString ConsolePanel::shortName() const {
-    const QString name = QFileInfo(portName()).fileName();
-    return name.isEmpty() ? portName() : name;
+    return PortListModel::shortName(portName());
 }
 
 QString ConsolePanel::statusText() const {

@@ -25,6 +25,7 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QToolButton>
 #include <QUrl>
 
@@ -96,7 +97,7 @@ ConsolePanel *MainWindow::openPort(const QString &systemLocation) {
     if (const auto listed = m_portModel->portAt(m_portModel->rowOf(systemLocation))) {
         port = *listed;
     } else {
-        port.portName = QFileInfo(systemLocation).fileName();
+        port.portName = PortListModel::shortName(systemLocation);
         port.systemLocation = systemLocation;
     }
     auto *panel = new ConsolePanel(port, m_settings, &m_history);
@@ -124,6 +125,15 @@ ConsolePanel *MainWindow::openPort(const QString &systemLocation) {
     const int index =
         m_ui->consoleTabs->addTab(panel, icon(IconId::Disconnect), titleFor(systemLocation));
     m_ui->consoleTabs->setTabToolTip(index, systemLocation);
+    // Our own close button: drawn with the theme's text colour like every other icon.
+    auto *close = new QToolButton(m_ui->consoleTabs);
+    close->setIcon(icon(IconId::Close));
+    close->setIconSize(QSize(12, 12));
+    close->setAutoRaise(true);
+    close->setToolTip(tr("Disconnect and close this console (Ctrl+W)"));
+    connect(close, &QToolButton::clicked, this,
+            [this, panel] { closeTab(m_ui->consoleTabs->indexOf(panel)); });
+    m_ui->consoleTabs->tabBar()->setTabButton(index, QTabBar::RightSide, close);
     m_ui->consoleTabs->setCurrentIndex(index);
     m_ui->centralStack->setCurrentWidget(m_ui->consoleTabs);
     m_ui->portsPanel->select(systemLocation);
@@ -257,8 +267,17 @@ void MainWindow::setUpPorts() {
     connect(m_ui->portsPanel, &PortsPanel::selectionChanged, this, &MainWindow::updateActions);
 
     m_watcher = new ps::device::PortWatcher(this);
-    connect(m_watcher, &ps::device::PortWatcher::portsChanged, m_portModel,
-            &PortListModel::setPorts);
+    connect(m_watcher, &ps::device::PortWatcher::portsChanged, this,
+            [this](const QList<ps::device::PortInfo> &ports) {
+                m_portModel->setPorts(ports);
+                // Keep the current console's port selected, and its tab titled by its board.
+                onCurrentTabChanged();
+                const QList<ConsolePanel *> all = panels();
+                for (ConsolePanel *panel : all) {
+                    m_ui->consoleTabs->setTabText(m_ui->consoleTabs->indexOf(panel),
+                                                  titleFor(panel->portName()));
+                }
+            });
     updateExtraPorts();
     m_watcher->start();
 }
@@ -281,7 +300,6 @@ void MainWindow::connectActions() {
     });
     connect(m_ui->actionCloseTab, &QAction::triggered, this,
             [this] { closeTab(m_ui->consoleTabs->currentIndex()); });
-    connect(m_ui->consoleTabs, &QTabWidget::tabCloseRequested, this, &MainWindow::closeTab);
     connect(m_ui->consoleTabs, &QTabWidget::currentChanged, this, &MainWindow::onCurrentTabChanged);
     connect(m_ui->actionNextTab, &QAction::triggered, this, [this] {
         const int count = m_ui->consoleTabs->count();
@@ -365,7 +383,7 @@ void MainWindow::updateExtraPorts() {
     QList<ps::device::PortInfo> extra;
     for (const QString &path : std::as_const(m_settings.manualPorts)) {
         ps::device::PortInfo port;
-        port.portName = path;
+        port.portName = PortListModel::shortName(path);
         port.systemLocation = path;
         port.description = tr("Added by hand");
         extra.append(port);
@@ -544,8 +562,7 @@ QString MainWindow::titleFor(const QString &systemLocation) const {
     const int row = m_portModel->rowOf(systemLocation);
     if (const auto port = m_portModel->portAt(row); port && !port->boardName.isEmpty())
         return PortListModel::displayName(*port);
-    const QString name = QFileInfo(systemLocation).fileName();
-    return name.isEmpty() ? systemLocation : name;
+    return PortListModel::shortName(systemLocation);
 }
 
 } // namespace ps::gui

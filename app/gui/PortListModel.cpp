@@ -2,6 +2,7 @@
 
 #include "Icons.h"
 
+#include <QFileInfo>
 #include <QFont>
 
 namespace ps::gui {
@@ -49,6 +50,13 @@ void PortListModel::setOpenPorts(const QSet<QString> &systemLocations) {
     m_open = systemLocations;
     if (!m_ports.isEmpty())
         Q_EMIT dataChanged(index(0), index(int(m_ports.size()) - 1), {Qt::FontRole, IsOpenRole});
+}
+
+QString PortListModel::shortName(const QString &systemLocation) {
+    if (systemLocation.startsWith(QLatin1String("/dev/")) && systemLocation.size() > 5)
+        return systemLocation.mid(5);
+    const QString name = QFileInfo(systemLocation).fileName();
+    return name.isEmpty() ? systemLocation : name;
 }
 
 QString PortListModel::displayName(const ps::device::PortInfo &port) {

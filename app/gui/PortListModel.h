@@ -30,6 +30,8 @@ public:
     /// Ports with a console open are shown in bold.
     void setOpenPorts(const QSet<QString> &systemLocations);
 
+    /// "ttyACM0" for /dev/ttyACM0, "pts/3" for /dev/pts/3, the file name for other paths.
+    static QString shortName(const QString &systemLocation);
     /// "nRF9151 DK — ttyACM0", or the port name alone when the board is unknown.
     static QString displayName(const ps::device::PortInfo &port);
 
