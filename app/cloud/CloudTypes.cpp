@@ -100,12 +100,40 @@ QString CommandRequest::typeName(Type type) {
     return {};
 }
 
+CommandRequest::CommandRequest(Type type_, qint64 secTag_)
+    : type(type_)
+    , secTag(secTag_) {}
+
 CommandRequest CommandRequest::cloudAccessKeyGeneration(qint64 secTag) {
-    return CommandRequest{.type = Type::CloudAccessKeyGeneration, .secTag = secTag};
+    return CommandRequest(Type::CloudAccessKeyGeneration, secTag);
+}
+
+CommandRequest CommandRequest::clientPrivateKeyGeneration(qint64 secTag) {
+    return CommandRequest(Type::ClientPrivateKeyGeneration, secTag);
+}
+
+CommandRequest CommandRequest::certificateSigningRequest(qint64 secTag, QString attributes,
+                                                         QString keyUsage) {
+    CommandRequest request(Type::CertificateSigningRequest, secTag);
+    request.attributes = std::move(attributes);
+    request.keyUsage = std::move(keyUsage);
+    return request;
+}
+
+CommandRequest CommandRequest::serverCertificate(qint64 secTag, QString pem) {
+    CommandRequest request(Type::ServerCertificate, secTag);
+    request.content = std::move(pem);
+    return request;
+}
+
+CommandRequest CommandRequest::clientCertificate(qint64 secTag, QString pem) {
+    CommandRequest request(Type::ClientCertificate, secTag);
+    request.content = std::move(pem);
+    return request;
 }
 
 CommandRequest CommandRequest::finished() {
-    return CommandRequest{.type = Type::Finished};
+    return CommandRequest(Type::Finished);
 }
 
 QJsonObject CommandRequest::toJson() const {
@@ -144,7 +172,7 @@ std::expected<CommandRequest, QString> CommandRequest::fromJson(const QJsonObjec
         if (!value.isObject())
             return std::unexpected(u"command %1 is not an object"_s.arg(key));
         const QJsonObject parameters = value.toObject();
-        CommandRequest request{.type = type};
+        CommandRequest request(type);
         if (type == Type::Finished)
             return request;
         auto secTag = requiredSecTag(parameters, key);

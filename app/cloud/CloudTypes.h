@@ -18,6 +18,10 @@ inline constexpr auto OnboardingTag = "nrf-cloud-onboarding";
 // All fromJson() functions read untrusted input: a missing required field or a wrong type
 // gives a message naming the field; unknown fields are ignored; optional fields with an
 // unexpected type are treated as absent.
+//
+// The types passed into coroutines (CommandRequest, ProvisioningRule) have constructors so that
+// they are not aggregates: g++ 12 destroys a brace-initialised aggregate temporary inside a
+// co_await expression twice. Build them with their factories or field by field.
 
 /// One provisioning command's `request` (PROTOCOL §5): exactly one command type.
 struct CommandRequest {
@@ -29,6 +33,9 @@ struct CommandRequest {
         ClientCertificate,
         Finished,
     };
+    CommandRequest() = default;
+    explicit CommandRequest(Type type, qint64 secTag = NrfCloudSecTag);
+
     Type type = Type::Finished;
     qint64 secTag = NrfCloudSecTag; ///< not used by Finished
     QString attributes;             ///< CertificateSigningRequest
@@ -36,6 +43,11 @@ struct CommandRequest {
     QString content;                ///< PEM, for the two certificate types
 
     static CommandRequest cloudAccessKeyGeneration(qint64 secTag = NrfCloudSecTag);
+    static CommandRequest clientPrivateKeyGeneration(qint64 secTag);
+    static CommandRequest certificateSigningRequest(qint64 secTag, QString attributes,
+                                                    QString keyUsage);
+    static CommandRequest serverCertificate(qint64 secTag, QString pem);
+    static CommandRequest clientCertificate(qint64 secTag, QString pem);
     static CommandRequest finished();
 
     /// `{"cloudAccessKeyGeneration": {"secTag": 16842753}}` and so on.
@@ -90,6 +102,8 @@ struct ProvisioningCommand {
 
 /// A provisioning rule: commands queued for every device claimed with one of `tags`.
 struct ProvisioningRule {
+    ProvisioningRule() = default;
+
     QString id;
     QString name;
     QString description;

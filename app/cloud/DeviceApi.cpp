@@ -21,6 +21,10 @@ const QString NotOnboardedHint =
 
 } // namespace
 
+StatePatch::StatePatch(std::optional<QJsonObject> desired_, std::optional<QJsonObject> reported_)
+    : desired(std::move(desired_))
+    , reported(std::move(reported_)) {}
+
 QJsonObject StatePatch::toJson() const {
     QJsonObject body;
     if (desired)
@@ -31,7 +35,7 @@ QJsonObject StatePatch::toJson() const {
 }
 
 QCoro::Task<std::expected<QList<Device>, ApiError>> DeviceApi::listDevices(QStringList deviceIds) {
-    RestRequest request{.service = Service::Main, .path = u"devices"_s};
+    RestRequest request = RestRequest::get(Service::Main, u"devices"_s);
     if (!deviceIds.isEmpty())
         request.query.addQueryItem(u"deviceIds"_s, deviceIds.join(u','));
     const int pageLimit = m_client ? m_client->settings().pageLimit : 100;
@@ -49,8 +53,8 @@ QCoro::Task<std::expected<QList<Device>, ApiError>> DeviceApi::listDevices(QStri
 }
 
 QCoro::Task<std::expected<Device, ApiError>> DeviceApi::getDevice(QString deviceId) {
-    auto object = co_await detail::sendForObject(
-        m_client, {.service = Service::Main, .path = u"devices/"_s + segment(deviceId)});
+    RestRequest request = RestRequest::get(Service::Main, u"devices/"_s + segment(deviceId));
+    auto object = co_await detail::sendForObject(m_client, std::move(request));
     if (!object)
         co_return std::unexpected(withHint(object.error(), 404, NotOnboardedHint));
     auto device = Device::fromJson(*object);
@@ -61,11 +65,10 @@ QCoro::Task<std::expected<Device, ApiError>> DeviceApi::getDevice(QString device
 
 QCoro::Task<std::expected<void, ApiError>> DeviceApi::patchState(QString deviceId,
                                                                  StatePatch patch) {
-    auto result = co_await detail::sendForStatus(
-        m_client, {.service = Service::Main,
-                   .method = "PATCH",
-                   .path = u"devices/"_s + segment(deviceId) + u"/state"_s,
-                   .jsonBody = QJsonDocument(patch.toJson()).toJson(QJsonDocument::Compact)});
+    RestRequest request = RestRequest::withBody(
+        Service::Main, "PATCH", u"devices/"_s + segment(deviceId) + u"/state"_s,
+        QJsonDocument(patch.toJson()).toJson(QJsonDocument::Compact));
+    auto result = co_await detail::sendForStatus(m_client, std::move(request));
     if (!result)
         co_return std::unexpected(withHint(result.error(), 404, NotOnboardedHint));
     co_return {};
@@ -77,12 +80,11 @@ QCoro::Task<std::expected<qint64, ApiError>> DeviceApi::requestReprovision(QStri
     if (commandId == 0)
         commandId = QDateTime::currentSecsSinceEpoch();
     const QJsonObject clearCommand{{u"command"_s, QJsonValue::Null}};
-    auto cleared =
-        co_await api.patchState(deviceId, {.desired = clearCommand, .reported = clearCommand});
+    auto cleared = co_await api.patchState(deviceId, StatePatch(clearCommand, clearCommand));
     if (!cleared)
         co_return std::unexpected(cleared.error());
     const QJsonObject command{{u"command"_s, QJsonArray{ProvisionCommandType, double(commandId)}}};
-    auto set = co_await api.patchState(deviceId, {.desired = command});
+    auto set = co_await api.patchState(deviceId, StatePatch(command));
     if (!set)
         co_return std::unexpected(set.error());
     co_return commandId;

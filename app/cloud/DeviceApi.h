@@ -9,7 +9,17 @@ namespace ps::cloud {
 
 /// A change to a device shadow: the parts present are merged into the shadow, and a key set
 /// to JSON null is deleted (PROTOCOL §6).
+///
+///     co_await devices.patchState(id, StatePatch(desired));            // desired only
+///     co_await devices.patchState(id, StatePatch(std::nullopt, reported));
+///
+/// Not an aggregate on purpose, like RestRequest: g++ 12 destroys brace-initialised aggregate
+/// temporaries inside a co_await expression twice.
 struct StatePatch {
+    StatePatch() = default;
+    explicit StatePatch(std::optional<QJsonObject> desired,
+                        std::optional<QJsonObject> reported = std::nullopt);
+
     std::optional<QJsonObject> desired;
     std::optional<QJsonObject> reported;
 

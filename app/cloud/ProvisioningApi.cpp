@@ -15,7 +15,8 @@ using detail::withHint;
 namespace {
 
 // Every member coroutine copies what it needs (the client pointer) before its first co_await
-// and never touches `this` afterwards, so the handle may be a temporary.
+// and never touches `this` afterwards, so the handle may be a temporary. Requests are built as
+// named variables before the co_await (see RestRequest on g++ 12 and aggregate temporaries).
 
 QByteArray claimBody(const QString &token, const QStringList &tags) {
     return QJsonDocument(QJsonObject{{u"claimToken"_s, token.trimmed()},
@@ -57,10 +58,9 @@ std::expected<QList<T>, ApiError> parsedList(const QList<QJsonObject> &objects,
 
 QCoro::Task<std::expected<ClaimedDevice, ApiError>> ProvisioningApi::claim(QString token,
                                                                            QStringList tags) {
-    auto object = co_await detail::sendForObject(m_client, {.service = Service::Provisioning,
-                                                            .method = "POST",
-                                                            .path = u"claimed-devices"_s,
-                                                            .jsonBody = claimBody(token, tags)});
+    RestRequest request = RestRequest::withBody(Service::Provisioning, "POST", u"claimed-devices"_s,
+                                                claimBody(token, tags));
+    auto object = co_await detail::sendForObject(m_client, std::move(request));
     if (!object)
         co_return std::unexpected(claimHints(object.error()));
     co_return parsed(ClaimedDevice::fromJson(*object), u"claim"_s);
@@ -68,24 +68,19 @@ QCoro::Task<std::expected<ClaimedDevice, ApiError>> ProvisioningApi::claim(QStri
 
 QCoro::Task<std::expected<void, ApiError>> ProvisioningApi::claimDryRun(QString token,
                                                                         QStringList tags) {
-    QUrlQuery query;
-    query.addQueryItem(u"dryrun"_s, u"true"_s);
-    auto result = co_await detail::sendForStatus(m_client, {.service = Service::Provisioning,
-                                                            .method = "POST",
-                                                            .path = u"claimed-devices"_s,
-                                                            .query = query,
-                                                            .jsonBody = claimBody(token, tags),
-                                                            .idempotent = true});
+    RestRequest request = RestRequest::withBody(Service::Provisioning, "POST", u"claimed-devices"_s,
+                                                claimBody(token, tags));
+    request.query.addQueryItem(u"dryrun"_s, u"true"_s);
+    request.idempotent = true; // a check changes nothing on the server
+    auto result = co_await detail::sendForStatus(m_client, std::move(request));
     if (!result)
         co_return std::unexpected(claimHints(result.error()));
     co_return {};
 }
 
 QCoro::Task<std::expected<void, ApiError>> ProvisioningApi::unclaim(QString deviceId) {
-    auto result = co_await detail::sendForStatus(
-        m_client, {.service = Service::Provisioning,
-                   .method = "DELETE",
-                   .path = u"claimed-devices/"_s + segment(deviceId)});
+    RestRequest request(Service::Provisioning, "DELETE", u"claimed-devices/"_s + segment(deviceId));
+    auto result = co_await detail::sendForStatus(m_client, std::move(request));
     if (!result)
         co_return std::unexpected(withHint(result.error(), 404,
                                            u"The device is not claimed by this account, so there "
@@ -95,8 +90,8 @@ QCoro::Task<std::expected<void, ApiError>> ProvisioningApi::unclaim(QString devi
 
 QCoro::Task<std::expected<QList<ClaimedDevice>, ApiError>> ProvisioningApi::listClaimedDevices() {
     const int pageLimit = m_client ? m_client->settings().pageLimit : 100;
-    auto objects = co_await detail::fetchAllPages(
-        m_client, {.service = Service::Provisioning, .path = u"claimed-devices"_s}, pageLimit);
+    RestRequest request = RestRequest::get(Service::Provisioning, u"claimed-devices"_s);
+    auto objects = co_await detail::fetchAllPages(m_client, std::move(request), pageLimit);
     if (!objects)
         co_return std::unexpected(objects.error());
     co_return parsedList<ClaimedDevice>(*objects, u"claimed devices"_s);
@@ -104,9 +99,9 @@ QCoro::Task<std::expected<QList<ClaimedDevice>, ApiError>> ProvisioningApi::list
 
 QCoro::Task<std::expected<ClaimedDevice, ApiError>>
 ProvisioningApi::getClaimedDevice(QString deviceId) {
-    auto object = co_await detail::sendForObject(
-        m_client,
-        {.service = Service::Provisioning, .path = u"claimed-devices/"_s + segment(deviceId)});
+    RestRequest request =
+        RestRequest::get(Service::Provisioning, u"claimed-devices/"_s + segment(deviceId));
+    auto object = co_await detail::sendForObject(m_client, std::move(request));
     if (!object)
         co_return std::unexpected(withHint(object.error(), 404,
                                            u"The device is not claimed by this account; claim it "
@@ -119,11 +114,11 @@ ProvisioningApi::createCommand(QString deviceId, CommandRequest request, QString
     QJsonObject body{{u"request"_s, request.toJson()}};
     if (!description.isEmpty())
         body.insert(u"description"_s, description);
-    auto object = co_await detail::sendForObject(
-        m_client, {.service = Service::Provisioning,
-                   .method = "POST",
-                   .path = u"claimed-devices/"_s + segment(deviceId) + u"/provisioning"_s,
-                   .jsonBody = QJsonDocument(body).toJson(QJsonDocument::Compact)});
+    RestRequest post =
+        RestRequest::withBody(Service::Provisioning, "POST",
+                              u"claimed-devices/"_s + segment(deviceId) + u"/provisioning"_s,
+                              QJsonDocument(body).toJson(QJsonDocument::Compact));
+    auto object = co_await detail::sendForObject(m_client, std::move(post));
     if (!object) {
         ApiError error = withHint(object.error(), 404,
                                   u"The device is not claimed by this account; claim it first."_s);
@@ -141,10 +136,10 @@ ProvisioningApi::createCommand(QString deviceId, CommandRequest request, QString
 
 QCoro::Task<std::expected<ProvisioningCommand, ApiError>>
 ProvisioningApi::getCommand(QString deviceId, QString commandId) {
-    auto object = co_await detail::sendForObject(
-        m_client, {.service = Service::Provisioning,
-                   .path = u"claimed-devices/"_s + segment(deviceId) + u"/provisioning/"_s +
-                           segment(commandId)});
+    RestRequest request =
+        RestRequest::get(Service::Provisioning, u"claimed-devices/"_s + segment(deviceId) +
+                                                    u"/provisioning/"_s + segment(commandId));
+    auto object = co_await detail::sendForObject(m_client, std::move(request));
     if (!object)
         co_return std::unexpected(
             withHint(object.error(), 404,
@@ -156,11 +151,9 @@ ProvisioningApi::getCommand(QString deviceId, QString commandId) {
 QCoro::Task<std::expected<QList<ProvisioningCommand>, ApiError>>
 ProvisioningApi::listCommands(QString deviceId) {
     const int pageLimit = m_client ? m_client->settings().pageLimit : 100;
-    auto objects = co_await detail::fetchAllPages(
-        m_client,
-        {.service = Service::Provisioning,
-         .path = u"claimed-devices/"_s + segment(deviceId) + u"/provisioning"_s},
-        pageLimit);
+    RestRequest request = RestRequest::get(
+        Service::Provisioning, u"claimed-devices/"_s + segment(deviceId) + u"/provisioning"_s);
+    auto objects = co_await detail::fetchAllPages(m_client, std::move(request), pageLimit);
     if (!objects)
         co_return std::unexpected(
             withHint(objects.error(), 404, u"The device is not claimed by this account."_s));
@@ -169,8 +162,8 @@ ProvisioningApi::listCommands(QString deviceId) {
 
 QCoro::Task<std::expected<QList<ProvisioningRule>, ApiError>> ProvisioningApi::listRules() {
     const int pageLimit = m_client ? m_client->settings().pageLimit : 100;
-    auto objects = co_await detail::fetchAllPages(
-        m_client, {.service = Service::Provisioning, .path = u"provisioning-rules"_s}, pageLimit);
+    RestRequest request = RestRequest::get(Service::Provisioning, u"provisioning-rules"_s);
+    auto objects = co_await detail::fetchAllPages(m_client, std::move(request), pageLimit);
     if (!objects)
         co_return std::unexpected(objects.error());
     co_return parsedList<ProvisioningRule>(*objects, u"provisioning rules"_s);
@@ -178,11 +171,10 @@ QCoro::Task<std::expected<QList<ProvisioningRule>, ApiError>> ProvisioningApi::l
 
 QCoro::Task<std::expected<ProvisioningRule, ApiError>>
 ProvisioningApi::createRule(ProvisioningRule rule) {
-    auto object = co_await detail::sendForObject(
-        m_client, {.service = Service::Provisioning,
-                   .method = "POST",
-                   .path = u"provisioning-rules"_s,
-                   .jsonBody = QJsonDocument(rule.toJson()).toJson(QJsonDocument::Compact)});
+    RestRequest request =
+        RestRequest::withBody(Service::Provisioning, "POST", u"provisioning-rules"_s,
+                              QJsonDocument(rule.toJson()).toJson(QJsonDocument::Compact));
+    auto object = co_await detail::sendForObject(m_client, std::move(request));
     if (!object)
         co_return std::unexpected(withHint(object.error(), 409,
                                            u"A rule with this name exists already; list the "

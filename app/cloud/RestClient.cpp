@@ -52,6 +52,22 @@ QString serviceName(Service service) {
 
 } // namespace
 
+RestRequest::RestRequest(Service service_, QByteArray method_, QString path_)
+    : service(service_)
+    , method(std::move(method_))
+    , path(std::move(path_)) {}
+
+RestRequest RestRequest::get(Service service, QString path) {
+    return RestRequest(service, "GET", std::move(path));
+}
+
+RestRequest RestRequest::withBody(Service service, QByteArray method, QString path,
+                                  QByteArray jsonBody) {
+    RestRequest request(service, std::move(method), std::move(path));
+    request.jsonBody = std::move(jsonBody);
+    return request;
+}
+
 bool RestRequest::isIdempotent() const {
     if (idempotent)
         return *idempotent;

@@ -27,8 +27,21 @@ enum class Service {
     Main,         ///< api.nrfcloud.com: devices and their shadows
 };
 
-/// One REST call. `path` is relative to the service's base URL ("claimed-devices/<id>").
+/// One REST call. `path` is relative to the service's base URL ("claimed-devices/<id>"), with
+/// its segments percent-encoded.
+///
+/// Deliberately not an aggregate (it has constructors): g++ 12 destroys an aggregate temporary
+/// that is brace-initialised inside a co_await expression twice, which corrupts the heap
+/// (`co_await client.send({.path = ...})`). With constructors such code does not compile, and
+/// a RestRequest made with a constructor is safe anywhere.
 struct RestRequest {
+    RestRequest() = default;
+    RestRequest(Service service, QByteArray method, QString path);
+    static RestRequest get(Service service, QString path);
+    /// A request with a JSON body; method is POST, PATCH or PUT.
+    static RestRequest withBody(Service service, QByteArray method, QString path,
+                                QByteArray jsonBody);
+
     Service service = Service::Provisioning;
     QByteArray method = "GET";
     QString path;
@@ -54,7 +67,7 @@ struct RestResponse {
 ///
 ///     RestClient client(settings);
 ///     client.setApiKey(key);                       // from ApiKeyStore
-///     auto reply = co_await client.send({.service = Service::Main, .path = u"devices"_s});
+///     auto reply = co_await client.send(RestRequest::get(Service::Main, u"devices"_s));
 ///     if (!reply) showProblem(reply.error().toString());
 ///
 /// Every attempt has a transfer timeout. 5xx, 429 and connection errors are retried with

@@ -54,21 +54,23 @@ std::optional<qint64> parseRetryAfter(QByteArrayView value, const QDateTime &now
     // HTTP dates are always GMT and in English (RFC 9110 §5.6.7).
     const QLocale c = QLocale::c();
     const QString simplified = text.simplified();
-    QDateTime when;
-    for (const QString &format :
-         {u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s, u"dddd, dd-MMM-yy HH:mm:ss 'GMT'"_s,
-          u"ddd MMM d HH:mm:ss yyyy"_s}) {
-        when = c.toDateTime(simplified, format);
-        if (when.isValid())
-            break;
+    QDateTime when = c.toDateTime(simplified, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s);
+    if (!when.isValid())
+        when = c.toDateTime(simplified, u"ddd MMM d HH:mm:ss yyyy"_s); // asctime
+    if (!when.isValid()) {
+        // RFC 850 has a two-digit year, which Qt reads as 19xx; its weekday would then not
+        // match, so drop the weekday and move the year to the century RFC 9110 asks for (a date
+        // more than 50 years ahead is in the past).
+        const qsizetype comma = simplified.indexOf(u", "_s);
+        when = c.toDateTime(simplified.mid(comma + 2), u"dd-MMM-yy HH:mm:ss 'GMT'"_s);
+        if (when.isValid()) {
+            while (when.date().year() < now.date().year() - 50)
+                when = when.addYears(100);
+        }
     }
     if (!when.isValid())
         return std::nullopt;
     when.setTimeSpec(Qt::UTC);
-    // Two-digit years of RFC 850 dates: Qt reads them as 19xx; RFC 9110 says a date more than
-    // 50 years in the future is in the past, so read them as the nearest century instead.
-    if (when.date().year() < 1970)
-        when = when.addYears(100);
     return std::max<qint64>(0, now.msecsTo(when));
 }
 

@@ -58,6 +58,7 @@ std::expected<CloudSimOptions, QString> CloudSimOptions::parse(const QStringList
          u"n"_s},
         {u"fault-path"_s, u"Inject faults only into requests whose path starts with this."_s,
          u"prefix"_s},
+        {u"fault-skip"_s, u"Let the next n requests through before injecting faults."_s, u"n"_s},
         {u"seed"_s, u"Random seed for --error-rate (default 1)."_s, u"n"_s},
         {u"verbose"_s, u"Log every request and its answer."_s},
     });
@@ -90,9 +91,10 @@ std::expected<CloudSimOptions, QString> CloudSimOptions::parse(const QStringList
     auto drops = intOption(parser, u"drop"_s, 0, 0, many);
     auto hangs = intOption(parser, u"hang"_s, 0, 0, many);
     auto garbage = intOption(parser, u"garbage"_s, 0, 0, many);
+    auto skip = intOption(parser, u"fault-skip"_s, 0, 0, many);
     auto seed = intOption(parser, u"seed"_s, 1, 0, std::numeric_limits<int>::max());
     for (const auto *value : {&port, &latency, &errors, &status, &rateLimits, &retryAfter, &drops,
-                              &hangs, &garbage, &seed}) {
+                              &hangs, &garbage, &skip, &seed}) {
         if (!*value)
             return std::unexpected(value->error());
     }
@@ -107,6 +109,7 @@ std::expected<CloudSimOptions, QString> CloudSimOptions::parse(const QStringList
     options.faults.dropCount = *drops;
     options.faults.hangCount = *hangs;
     options.faults.garbageCount = *garbage;
+    options.faults.skipCount = *skip;
     options.seed = quint32(*seed);
     if (parser.isSet(u"error-rate"_s)) {
         bool ok = false;

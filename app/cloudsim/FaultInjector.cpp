@@ -40,14 +40,15 @@ QJsonObject FaultPlan::toJson() const {
                        {u"dropCount"_s, dropCount},
                        {u"garbageCount"_s, garbageCount},
                        {u"hangCount"_s, hangCount},
-                       {u"pathPrefix"_s, pathPrefix}};
+                       {u"pathPrefix"_s, pathPrefix},
+                       {u"skipCount"_s, skipCount}};
 }
 
 std::expected<FaultPlan, QString> FaultPlan::fromJson(const QJsonObject &object) {
     static const QStringList known = {
         u"latencyMs"_s,      u"errorRate"_s,         u"errorCount"_s,       u"errorStatus"_s,
         u"rateLimitCount"_s, u"retryAfterSeconds"_s, u"retryAfterAsDate"_s, u"dropCount"_s,
-        u"garbageCount"_s,   u"hangCount"_s,         u"pathPrefix"_s};
+        u"garbageCount"_s,   u"hangCount"_s,         u"pathPrefix"_s,       u"skipCount"_s};
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (!known.contains(it.key()))
             return std::unexpected(
@@ -65,8 +66,9 @@ std::expected<FaultPlan, QString> FaultPlan::fromJson(const QJsonObject &object)
     auto drops = readCount(object, u"dropCount"_s, 0, 0, 1'000'000);
     auto hangs = readCount(object, u"hangCount"_s, 0, 0, 1'000'000);
     auto garbage = readCount(object, u"garbageCount"_s, 0, 0, 1'000'000);
+    auto skip = readCount(object, u"skipCount"_s, 0, 0, 1'000'000);
     for (const auto *value :
-         {&latency, &errors, &status, &rateLimits, &retryAfter, &drops, &hangs, &garbage}) {
+         {&latency, &errors, &status, &rateLimits, &retryAfter, &drops, &hangs, &garbage, &skip}) {
         if (!*value)
             return std::unexpected(value->error());
     }
@@ -83,6 +85,7 @@ std::expected<FaultPlan, QString> FaultPlan::fromJson(const QJsonObject &object)
     plan.dropCount = *drops;
     plan.hangCount = *hangs;
     plan.garbageCount = *garbage;
+    plan.skipCount = *skip;
     plan.pathPrefix = object.value(u"pathPrefix"_s).toString();
     return plan;
 }
@@ -92,6 +95,10 @@ FaultDecision FaultInjector::decide(const QString &path) {
     FaultDecision decision;
     if (!m_plan.pathPrefix.isEmpty() && !path.startsWith(m_plan.pathPrefix))
         return decision;
+    if (m_plan.skipCount > 0) {
+        --m_plan.skipCount;
+        return decision;
+    }
     decision.latencyMs = m_plan.latencyMs;
     decision.retryAfterSeconds = m_plan.retryAfterSeconds;
     decision.retryAfterAsDate = m_plan.retryAfterAsDate;

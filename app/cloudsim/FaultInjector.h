@@ -22,6 +22,7 @@ struct FaultPlan {
     int garbageCount = 0;          ///< the next n requests get 200 with a body that is not JSON
     int hangCount = 0;             ///< the next n requests are never answered
     QString pathPrefix;            ///< only requests whose path starts with this; empty = all
+    int skipCount = 0;             ///< let the next n matching requests through untouched first
 
     [[nodiscard]] bool isEmpty() const;
     static bool isSupportedErrorStatus(int status);

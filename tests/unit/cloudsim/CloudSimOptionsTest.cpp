@@ -40,6 +40,8 @@ TEST(CloudSimOptions, ReadsEveryFlag) {
                                            u"/v1/devices"_s,
                                            u"--seed"_s,
                                            u"77"_s,
+                                           u"--fault-skip"_s,
+                                           u"6"_s,
                                            u"--verbose"_s});
     ASSERT_TRUE(options.has_value()) << options.error().toStdString();
     EXPECT_EQ(options->stateDir, u"/tmp/s"_s);
@@ -60,6 +62,7 @@ TEST(CloudSimOptions, ReadsEveryFlag) {
     EXPECT_EQ(options->faults.pathPrefix, u"/v1/devices"_s);
     EXPECT_EQ(options->seed, 77u);
     EXPECT_TRUE(options->verbose);
+    EXPECT_EQ(options->faults.skipCount, 6);
 }
 
 TEST(CloudSimOptions, DefaultsPickAFreePortAndKeepTheRegistryInTheStateFolder) {

@@ -64,6 +64,13 @@ TEST(FaultInjector, OnlyTouchesPathsWithThePrefix) {
     EXPECT_EQ(matching.latencyMs, 50);
 }
 
+TEST(FaultInjector, LetsSkippedRequestsThroughFirst) {
+    FaultInjector injector;
+    injector.setPlan({.errorCount = 1, .skipCount = 2});
+    EXPECT_EQ(actions(injector, 4),
+              (std::vector<Action>{Action::None, Action::None, Action::Error, Action::None}));
+}
+
 TEST(FaultInjector, AnErrorRateIsRepeatableForASeed) {
     FaultInjector first(42);
     FaultInjector second(42);
@@ -83,7 +90,9 @@ TEST(FaultPlan, ReadsTheAdminBodyAndKeepsDefaultsForAbsentFields) {
     EXPECT_EQ(plan->retryAfterSeconds, 3);
     EXPECT_EQ(plan->errorStatus, 503);
     EXPECT_FALSE(plan->isEmpty());
-    EXPECT_EQ(FaultPlan::fromJson(plan->toJson())->toJson(), plan->toJson());
+    const auto again = FaultPlan::fromJson(plan->toJson());
+    ASSERT_TRUE(again.has_value()) << again.error().toStdString();
+    EXPECT_EQ(again->toJson(), plan->toJson());
 }
 
 class InvalidFaultPlan : public testing::TestWithParam<const char *> {};
