@@ -6,6 +6,7 @@
 #include "gui/CommandLineEdit.h"
 #include "gui/ConsolePanel.h"
 #include "gui/ConsoleView.h"
+#include "gui/FindBar.h"
 #include "gui/PortListModel.h"
 #include "gui/ProblemLog.h"
 #include "gui/ThemeManager.h"
@@ -254,4 +255,50 @@ TEST_F(MainWindowTest, StaysResponsiveWhileADeviceFloodsTheConsole) {
     EXPECT_LE(panel->model()->approximateBytes(), 8 * 1024 * 1024);
     EXPECT_LE(panel->view()->refreshCount() - refreshesBefore,
               elapsed / ConsoleView::RefreshIntervalMs + 2);
+}
+
+TEST_F(MainWindowTest, FiltersFindsAndClearsFromTheMenus) {
+    PtyPeer peer;
+    ASSERT_TRUE(peer.open());
+    MainWindow window(optionsFor({peer.linkPath()}));
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    ConsolePanel *panel = window.currentPanel();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return panel->isConnected(); }, Deadline));
+    peer.send(ps::gui::test::zephyrLog("dbg", "cloud", "Provisioning request received") +
+              ps::gui::test::zephyrLog("inf", "cloud", "Connected to Cloud"));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return panel->model()->lineCount() >= 2; }, Deadline));
+
+    const auto action = [&](const char *name) {
+        return window.findChild<QAction *>(QString::fromLatin1(name));
+    };
+    action("actionShowDebug")->trigger();
+    EXPECT_FALSE(panel->levelShown(LevelClass::Debug));
+    EXPECT_FALSE(modelContains(panel->model(), QStringLiteral("Provisioning request received")));
+    EXPECT_TRUE(modelContains(panel->model(), QStringLiteral("Connected to Cloud")));
+    action("actionShowDebug")->trigger();
+    EXPECT_TRUE(modelContains(panel->model(), QStringLiteral("Provisioning request received")));
+
+    action("actionFind")->trigger();
+    EXPECT_TRUE(panel->findBar()->isVisible());
+
+    action("actionClear")->trigger();
+    EXPECT_EQ(panel->model()->lineCount(), 0);
+}
+
+TEST_F(MainWindowTest, RemembersItsGeometryForTheNextRun) {
+    {
+        MainWindow window(optionsFor({}));
+        window.resize(900, 600);
+        window.show();
+        ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+        window.close();
+    }
+    QSettings store(settingsFile(), QSettings::IniFormat);
+    const Settings saved = Settings::load(store);
+    EXPECT_FALSE(saved.windowGeometry.isEmpty());
+    EXPECT_FALSE(saved.windowState.isEmpty());
+
+    MainWindow again(optionsFor({}));
+    EXPECT_EQ(again.size(), QSize(900, 600));
 }
