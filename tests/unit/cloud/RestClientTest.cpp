@@ -138,8 +138,9 @@ TEST(RestClient, HonoursARetryAfterGivenAsAnHttpDate) {
     auto reply = sendAndWait(*setup.client, listRules());
     ASSERT_TRUE(reply.has_value()) << reply.error().toString().toStdString();
     ASSERT_EQ(retries.count(), 1);
-    // The date has whole seconds, so "now + 2 s" is between 1 and 2 s away.
-    EXPECT_GE(retryDelays(retries).at(0), 900);
+    // The date has whole seconds, so "now + 2 s" is up to 2 s away, and well above the 5 ms
+    // backoff that an unread date would leave.
+    EXPECT_GE(retryDelays(retries).at(0), 300);
     EXPECT_LE(retryDelays(retries).at(0), 2100);
 }
 
@@ -194,7 +195,7 @@ TEST(RestClient, AHangingRequestIsCutByItsTransferTimeout) {
 }
 
 TEST(RestClient, RetriesAGetAfterItsTransferTimeout) {
-    ClientAndSim setup({}, [](CloudSettings &settings) { settings.transferTimeoutMs = 300; });
+    ClientAndSim setup({}, [](CloudSettings &settings) { settings.transferTimeoutMs = 1000; });
     setup.sim.sim().faults().setPlan({.hangCount = 1});
     auto reply = sendAndWait(*setup.client, listRules());
     ASSERT_TRUE(reply.has_value()) << reply.error().toString().toStdString();
@@ -271,7 +272,8 @@ TEST(RestClient, TheEventLoopKeepsTurningDuringASlowRequest) {
     timer.start();
     auto reply = sendAndWait(*setup.client, listRules());
     ASSERT_TRUE(reply.has_value());
-    EXPECT_GE(ticks, 10);
+    // A loop blocked by the request would tick once at most; 500 ms allow about 50 ticks.
+    EXPECT_GE(ticks, 5);
 }
 
 struct ConcurrencyCase {
