@@ -244,7 +244,8 @@ bool ConsolePanel::follows() const {
 
 void ConsolePanel::setShowTimestamps(bool show) {
     m_ui->consoleView->setShowTimestamps(show);
-    m_ui->timestampsButton->setChecked(show);
+    if (!m_ui->timestampsButton->defaultAction())
+        m_ui->timestampsButton->setChecked(show);
 }
 
 bool ConsolePanel::showsTimestamps() const {
@@ -291,7 +292,12 @@ void ConsolePanel::focusCommandLine() {
     m_ui->commandBar->commandEdit()->setFocus(Qt::OtherFocusReason);
 }
 
-void ConsolePanel::bindActions(QAction *find, QAction *save, QAction *clear) {
+void ConsolePanel::bindActions(QAction *find, QAction *save, QAction *clear, QAction *timestamps) {
+    // The window's timestamp action applies to every console and is remembered; the button
+    // becomes that action instead of toggling this console alone.
+    disconnect(m_ui->timestampsButton, &QToolButton::toggled, this,
+               &ConsolePanel::setShowTimestamps);
+    m_ui->timestampsButton->setDefaultAction(timestamps);
     m_ui->findButton->setDefaultAction(find);
     m_ui->saveButton->setDefaultAction(save);
     m_ui->clearButton->setDefaultAction(clear);

@@ -84,7 +84,7 @@ public:
     void focusCommandLine();
 
     /// The tool buttons trigger the window's actions, so button, menu and shortcut agree.
-    void bindActions(QAction *find, QAction *save, QAction *clear);
+    void bindActions(QAction *find, QAction *save, QAction *clear, QAction *timestamps);
 
     [[nodiscard]] ps::device::DeviceLink *link() const { return m_link.get(); }
     [[nodiscard]] ConsoleModel *model() const { return m_model; }

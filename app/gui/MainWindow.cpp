@@ -105,7 +105,8 @@ ConsolePanel *MainWindow::openPort(const QString &systemLocation) {
     // by its serial number. Without one, the link simply retries the same path.
     if (!port.serialNumber.isEmpty())
         panel->setPortResolver(m_watcher->resolver());
-    panel->bindActions(m_ui->actionFind, m_ui->actionSaveConsole, m_ui->actionClear);
+    panel->bindActions(m_ui->actionFind, m_ui->actionSaveConsole, m_ui->actionClear,
+                       m_ui->actionTimestamps);
     connect(panel, &ConsolePanel::stateChanged, this,
             [this, panel] { onPanelStateChanged(panel); });
     connect(panel, &ConsolePanel::problemOccurred, m_problems,
@@ -199,6 +200,7 @@ void MainWindow::setUpActions() {
     setIcon(m_ui->actionClear, IconId::Clear);
     setIcon(m_ui->actionFollow, IconId::Follow);
     setIcon(m_ui->actionTimestamps, IconId::Timestamps);
+    m_ui->actionTimestamps->setIconText(tr("Time"));
     setIcon(m_ui->actionCloseTab, IconId::Close);
     setIcon(m_ui->actionClearProblems, IconId::Problem);
     m_ui->menuTheme->setIcon(icon(IconId::Theme));

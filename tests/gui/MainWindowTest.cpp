@@ -22,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolButton>
 #include <gtest/gtest.h>
 
 using namespace ps::gui;
@@ -284,6 +285,15 @@ TEST_F(MainWindowTest, FiltersFindsAndClearsFromTheMenus) {
 
     action("actionClear")->trigger();
     EXPECT_EQ(panel->model()->lineCount(), 0);
+
+    // The console's own Time button is the window's action: every console, remembered.
+    auto *timeButton = panel->findChild<QToolButton *>(QStringLiteral("timestampsButton"));
+    ASSERT_NE(timeButton, nullptr);
+    ASSERT_TRUE(panel->showsTimestamps());
+    timeButton->click();
+    EXPECT_FALSE(panel->showsTimestamps());
+    QSettings store(settingsFile(), QSettings::IniFormat);
+    EXPECT_FALSE(Settings::load(store).console.showTimestamps);
 }
 
 TEST_F(MainWindowTest, RemembersItsGeometryForTheNextRun) {
