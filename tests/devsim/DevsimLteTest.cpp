@@ -17,8 +17,13 @@ QByteArray eventLine(const QByteArray &notification) {
 class DevsimLte : public testing::Test {
 protected:
     void startDevice(QStringList extra = {}) {
-        QStringList arguments{QStringLiteral("--state"), box.state(), QStringLiteral("--speed"),
-                              QStringLiteral("100"), QStringLiteral("--boot-on-open")};
+        QStringList arguments{QStringLiteral("--state"),
+                              box.state(),
+                              QStringLiteral("--speed"),
+                              QStringLiteral("100"),
+                              QStringLiteral("--boot-on-open"),
+                              QStringLiteral("--replug-delay"),
+                              QStringLiteral("100")};
         process = std::make_unique<DevsimProcess>(arguments + extra);
         ASSERT_TRUE(process->start());
         ASSERT_TRUE(terminal.open(process->ptyPath()));
@@ -114,7 +119,7 @@ TEST_F(DevsimLte, ReportsARegistrationRejection) {
 TEST_F(DevsimLte, LosesCoverageForAWhileAndRegistersAgain) {
     // A slow attach, so that events are enabled before the first registration.
     startDevice({QStringLiteral("--fault"), QStringLiteral("coverage-loss=20@5"),
-                 QStringLiteral("--attach-time"), QStringLiteral("100")});
+                 QStringLiteral("--attach-time"), QStringLiteral("30")});
     EXPECT_EQ(command("at events_enable"), (QList<QByteArray>{"AT command event handler enabled"}));
     const qsizetype pdn = terminal.waitFor(eventLine("+CGEV: ME PDN ACT 0"));
     ASSERT_GE(pdn, 0);

@@ -13,13 +13,21 @@ SimClock::SimClock(double speed, QObject *parent)
     connect(&m_timer, &QTimer::timeout, this, &SimClock::runDue);
 }
 
-qint64 SimClock::uptimeUs() const {
+qint64 SimClock::hostUptimeUs() const {
     const double hostNs = double(m_host.nsecsElapsed() - m_bootHostNs);
     return qint64(hostNs * m_speed / 1000.0);
 }
 
+qint64 SimClock::uptimeUs() const {
+    const qint64 now = m_runningDue >= 0 ? m_runningDue : hostUptimeUs();
+    m_lastReported = std::max(m_lastReported, now);
+    return m_lastReported;
+}
+
 void SimClock::restart() {
     m_bootHostNs = m_host.nsecsElapsed();
+    m_lastReported = 0;
+    m_runningDue = -1;
     m_pending.clear();
     m_timer.stop();
 }
@@ -41,18 +49,21 @@ void SimClock::arm() {
         m_timer.stop();
         return;
     }
-    const qint64 wait = m_pending.begin()->first.first - uptimeUs();
+    const qint64 wait = m_pending.begin()->first.first - hostUptimeUs();
     m_timer.start(wait <= 0 ? std::chrono::milliseconds(0)
                             : hostDuration(std::chrono::microseconds(wait)));
 }
 
 void SimClock::runDue() {
     // Run everything that is due, including what the callbacks schedule for "now".
-    while (!m_pending.empty() && m_pending.begin()->first.first <= uptimeUs()) {
+    while (!m_pending.empty() && m_pending.begin()->first.first <= hostUptimeUs()) {
         auto node = m_pending.extract(m_pending.begin());
         Pending &pending = node.mapped();
-        if (pending.context)
+        if (pending.context) {
+            m_runningDue = node.key().first;
             pending.callback();
+            m_runningDue = -1;
+        }
     }
     arm();
 }

@@ -24,7 +24,9 @@ public:
     explicit SimClock(double speed = 1.0, QObject *parent = nullptr);
 
     [[nodiscard]] double speed() const { return m_speed; }
-    /// Device uptime in microseconds.
+    /// Device uptime in microseconds. Inside a scheduled callback it is the instant the
+    /// callback was scheduled for, so a host that stalls does not smear timestamps; it never goes
+    /// backwards within a boot.
     [[nodiscard]] qint64 uptimeUs() const;
     /// Starts a new boot: uptime 0, every pending callback dropped.
     void restart();
@@ -48,10 +50,13 @@ private:
     };
     void runDue();
     void arm();
+    [[nodiscard]] qint64 hostUptimeUs() const;
 
     double m_speed;
     QElapsedTimer m_host;
     qint64 m_bootHostNs = 0;
+    qint64 m_runningDue = -1;          ///< due instant of the callback being run, or -1
+    mutable qint64 m_lastReported = 0; ///< keeps uptimeUs() monotonic
     quint64 m_sequence = 0;
     std::map<std::pair<qint64, quint64>, Pending> m_pending; ///< (due uptime us, sequence)
     QTimer m_timer;
