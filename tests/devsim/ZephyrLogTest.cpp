@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-using ps::devsim::formatDroppedLine;
 using ps::devsim::formatLogRecord;
 using ps::devsim::formatLogTimestamp;
 using ps::devsim::LogLevel;
@@ -50,10 +49,6 @@ TEST(ZephyrLogFormat, ContinuesEmbeddedNewlinesOnLinesWithoutTimestamp) {
     EXPECT_EQ(
         formatLogRecord(1000, LogLevel::Warning, "cloud", "BEGIN\ntoken\nEND"),
         QByteArray("[00:00:00.001,000] \x1b[1;33m<wrn> cloud: BEGIN\n\rtoken\n\rEND\x1b[0m\r\n"));
-}
-
-TEST(ZephyrLogFormat, ReportsDroppedMessagesLikeTheLogCore) {
-    EXPECT_EQ(formatDroppedLine(3), QByteArray("--- 3 messages dropped ---\r\n"));
 }
 
 } // namespace

@@ -390,10 +390,13 @@ void AttApplication::onRegistration(const QList<QByteArray> &fields) {
     // a PDN connection both.
     if (!m_profile.pdnEventLogs && m_pdnActive) {
         const bool connected = m_registered && m_pdnActive;
-        if (wasConnected && !connected)
+        if (wasConnected && !connected) {
             log(LogLevel::Info, "network", "Network connectivity lost");
-        else if (!wasConnected && connected)
+            networkDown();
+        } else if (!wasConnected && connected) {
             log(LogLevel::Info, "network", "Network connectivity established");
+            networkUp();
+        }
     }
 }
 
@@ -401,32 +404,45 @@ void AttApplication::onPdnUp() {
     if (m_pdnActive)
         return;
     m_pdnActive = true;
-    if (m_profile.pdnEventLogs)
+    if (m_profile.pdnEventLogs) {
         log(LogLevel::Debug, "network", "PDN connection activated", "lte_lc_evt_handler");
-    else if (m_registered)
+        networkUp();
+    } else if (m_registered) {
         log(LogLevel::Info, "network", "Network connectivity established");
-    if (m_network != NetworkState::Connected) {
-        m_network = NetworkState::Connected;
-        cloudNetworkChanged(true);
-        m_env.cloud.networkChanged(true);
-        log(LogLevel::Debug, "network", "state_connected_entry", "state_connected_entry");
+        networkUp();
     }
 }
 
 void AttApplication::onPdnDown(const QByteArray &event) {
     if (!m_pdnActive)
         return;
+    const bool wasConnected = m_registered && m_pdnActive;
     m_pdnActive = false;
-    if (m_profile.pdnEventLogs)
+    if (m_profile.pdnEventLogs) {
         log(LogLevel::Debug, "network", event, "lte_lc_evt_handler");
-    else
+        networkDown();
+    } else if (wasConnected) {
         log(LogLevel::Info, "network", "Network connectivity lost");
-    if (m_network == NetworkState::Connected || m_network == NetworkState::Disconnecting) {
-        m_network = NetworkState::Idle;
-        log(LogLevel::Debug, "network", "state_disconnected_entry", "state_disconnected_entry");
-        cloudNetworkChanged(false);
-        m_env.cloud.networkChanged(false);
+        networkDown();
     }
+}
+
+void AttApplication::networkUp() {
+    if (m_network == NetworkState::Connected)
+        return;
+    m_network = NetworkState::Connected;
+    cloudNetworkChanged(true);
+    m_env.cloud.networkChanged(true);
+    log(LogLevel::Debug, "network", "state_connected_entry", "state_connected_entry");
+}
+
+void AttApplication::networkDown() {
+    if (m_network != NetworkState::Connected && m_network != NetworkState::Disconnecting)
+        return;
+    m_network = NetworkState::Idle;
+    log(LogLevel::Debug, "network", "state_disconnected_entry", "state_disconnected_entry");
+    cloudNetworkChanged(false);
+    m_env.cloud.networkChanged(false);
 }
 
 void AttApplication::networkConnect() {

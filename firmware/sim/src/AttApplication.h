@@ -79,6 +79,8 @@ private:
     void onRegistration(const QList<QByteArray> &fields);
     void onPdnUp();
     void onPdnDown(const QByteArray &event);
+    void networkUp();
+    void networkDown();
     void networkConnect();
     void networkDisconnect();
     void installProvisioningCa();

@@ -69,8 +69,4 @@ QByteArray formatLogRecord(qint64 uptimeUs, LogLevel level, QByteArrayView modul
     return record;
 }
 
-QByteArray formatDroppedLine(int count) {
-    return QByteArray("--- ") + QByteArray::number(count) + " messages dropped ---\r\n";
-}
-
 } // namespace ps::devsim

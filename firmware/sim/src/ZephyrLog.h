@@ -24,9 +24,6 @@ QByteArray formatLogRecord(qint64 uptimeUs, LogLevel level, QByteArrayView modul
 /// "[00:00:05.268,859]" for 5.268859 s of uptime.
 QByteArray formatLogTimestamp(qint64 uptimeUs);
 
-/// "--- 3 messages dropped ---" line of the log core.
-QByteArray formatDroppedLine(int count);
-
 QByteArrayView logLevelName(LogLevel level);
 
 } // namespace ps::devsim
