@@ -3,9 +3,13 @@
 #include "ExitCode.h"
 #include "core/AttestationToken.h"
 #include "core/BuildInfo.h"
+#include "core/LineAssembler.h"
+#include "core/timeline/TimelineEngine.h"
+#include "core/timeline/TimelineExport.h"
 #include "device/DeviceLink.h"
 #include "device/ModemClient.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -40,6 +44,9 @@ QString CliApp::usage() {
            u"  ports [--json]                          serial ports, with the detected board\n"
            u"  token decode <token | ->                decode an attestation token (JSON)\n"
            u"  at --port <port> [--timeout <ms>] <AT>  run one AT command through the shell\n"
+           u"  timeline <log> [--json|--csv] [--rules <table.json>]\n"
+           u"                                          LTE/provisioning/cloud timeline of a "
+           u"capture\n"
            u"  --version                               print the version\n"
            u"\n"
            u"exit status: 0 success, 1 the device answered with an error,\n"
@@ -65,6 +72,8 @@ QCoro::Task<int> CliApp::run(QStringList args) {
         status = tokenDecode(args);
     } else if (command == u"at") {
         status = co_await at(args);
+    } else if (command == u"timeline") {
+        status = timeline(args);
     } else {
         m_err << "provstation-cli: unknown command '" << command << "'\n\n" << usage();
     }
@@ -191,6 +200,104 @@ QCoro::Task<int> CliApp::at(QStringList args) {
     default:
         co_return DeviceUnreachable;
     }
+}
+
+int CliApp::timeline(const QStringList &args) {
+    enum class Format { Text, Json, Csv } format = Format::Text;
+    QString path;
+    QString rulesPath;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &arg = args.at(i);
+        if (arg == u"--json") {
+            format = Format::Json;
+        } else if (arg == u"--csv") {
+            format = Format::Csv;
+        } else if (arg == u"--rules" && i + 1 < args.size()) {
+            rulesPath = args.at(++i);
+        } else if (arg.startsWith(u"--") || !path.isEmpty()) {
+            m_err << "provstation-cli timeline: unexpected argument '" << arg << "'\n";
+            path.clear();
+            break;
+        } else {
+            path = arg;
+        }
+    }
+    if (path.isEmpty()) {
+        m_err << "usage: provstation-cli timeline <logfile> [--json | --csv] [--rules "
+                 "<table.json>]\n";
+        return UsageError;
+    }
+
+    std::shared_ptr<const ps::core::TimelineRules> rules;
+    if (rulesPath.isEmpty()) {
+        rules = ps::core::TimelineRules::builtin();
+    } else {
+        auto loaded = ps::core::TimelineRules::fromFile(rulesPath);
+        if (!loaded) {
+            m_err << "provstation-cli: " << loaded.error() << '\n';
+            return UsageError;
+        }
+        rules = *loaded;
+    }
+
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        m_err << "provstation-cli: cannot read " << path << ": " << file.errorString() << '\n';
+        return UsageError;
+    }
+    // Streamed in chunks: a capture of several gigabytes never sits in memory as a whole. The
+    // file has no arrival times, so host time comes only from stamps inside the lines.
+    ps::core::LineAssembler assembler;
+    ps::core::TimelineEngine engine(rules);
+    constexpr qint64 ChunkSize = 256 * 1024;
+    QByteArray chunk(ChunkSize, Qt::Uninitialized);
+    while (true) {
+        const qint64 read = file.read(chunk.data(), ChunkSize);
+        if (read < 0) {
+            m_err << "provstation-cli: error reading " << path << ": " << file.errorString()
+                  << '\n';
+            return UsageError;
+        }
+        if (read == 0)
+            break;
+        for (const ps::core::Line &line :
+             assembler.feed(QByteArrayView(chunk.constData(), read), 0))
+            engine.addLine(line);
+    }
+    for (const ps::core::Line &line : assembler.flush(0))
+        engine.addLine(line);
+
+    const ps::core::TimelineModel &model = engine.model();
+    switch (format) {
+    case Format::Json:
+        ps::core::TimelineExport::writeJson(m_out, model, engine.summary());
+        break;
+    case Format::Csv:
+        ps::core::TimelineExport::writeCsv(m_out, model);
+        break;
+    case Format::Text: {
+        const QJsonObject summary = ps::core::TimelineExport::summaryToJson(engine.summary());
+        for (const QString &key : ps::core::TimelineExport::summaryKeys()) {
+            const QJsonValue value = summary.value(key);
+            QString text = value.isNull()     ? u"-"_s
+                           : value.isBool()   ? (value.toBool() ? u"yes"_s : u"no"_s)
+                           : value.isDouble() ? QString::number(value.toDouble())
+                                              : value.toString();
+            m_out << key.leftJustified(22) << text << '\n';
+        }
+        m_out << '\n';
+        model.forEachInOrder([&](const ps::core::TimelineEvent &event) {
+            const QString uptime =
+                event.hasUptime() ? QString::number(double(event.uptimeUs) / 1e6, 'f', 3) : u"-"_s;
+            m_out << QString::number(event.line).rightJustified(7) << ' '
+                  << uptime.rightJustified(12) << "  "
+                  << ps::core::timelineLaneId(event.lane).leftJustified(13)
+                  << model.stateInfo(event).id.leftJustified(21) << model.label(event) << '\n';
+        });
+        break;
+    }
+    }
+    return Success;
 }
 
 } // namespace ps::cli

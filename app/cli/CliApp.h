@@ -18,6 +18,7 @@ namespace ps::cli {
 ///   provstation-cli ports [--json]
 ///   provstation-cli token decode <token|->
 ///   provstation-cli at --port <port> [--timeout <ms>] <AT command>
+///   provstation-cli timeline <logfile> [--json | --csv] [--rules <table.json>]
 class CliApp : public QObject {
     Q_OBJECT
 public:
@@ -37,6 +38,7 @@ private:
     int ports(const QStringList &args);
     int tokenDecode(const QStringList &args);
     QCoro::Task<int> at(QStringList args);
+    int timeline(const QStringList &args);
 
     QTextStream &m_out;
     QTextStream &m_err;
