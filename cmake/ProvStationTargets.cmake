@@ -22,11 +22,13 @@ function(provstation_target target)
   endif()
 endfunction()
 
-# provstation_gtest(<name> SOURCES ... LIBS ... [GUI]) builds one gtest executable that links
-# the project's own gtest main (which creates the Q(Core|)Application first) and registers its
-# tests with ctest one by one.
+# provstation_gtest(<name> SOURCES ... LIBS ... [GUI] [LABEL <label>] [TIMEOUT <s>]) builds one
+# gtest executable that links the project's own gtest main (which creates the Q(Core|)Application
+# first, and picks the offscreen platform for widget tests) and registers its tests with ctest one
+# by one. gtest_discover_tests() splits list-valued PROPERTIES in CMake 3.25, so every property
+# here holds exactly one value: one LABEL per executable (`ctest -L <label>`).
 function(provstation_gtest name)
-  cmake_parse_arguments(T "GUI" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "GUI" "TIMEOUT;LABEL" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
   provstation_target(${name})
   if(T_GUI)
@@ -38,13 +40,9 @@ function(provstation_gtest name)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
   endif()
-  # A list inside PROPERTIES must keep its semicolons escaped, or only the first label survives;
-  # an empty value would shift the key/value pairs, so LABELS is only given when there are some.
-  set(_props TIMEOUT ${T_TIMEOUT}
-             ENVIRONMENT "QT_QPA_PLATFORM=offscreen\\;PROVSTATION_TEST=1")
-  if(T_LABELS)
-    string(REPLACE ";" "\\;" _labels "${T_LABELS}")
-    list(APPEND _props LABELS "${_labels}")
+  if(NOT T_LABEL)
+    set(T_LABEL unit)
   endif()
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${_props})
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+    PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS ${T_LABEL})
 endfunction()

@@ -1,6 +1,6 @@
 #include "Icons.h"
 
-#include "SvgIconEngine.h"
+#include "ThemedSvgIconEngine.h"
 
 #include <QFile>
 #include <QHash>
@@ -77,23 +77,18 @@ QList<IconId> allIcons() {
 
 QIcon icon(IconId id) {
     initResources();
-    static QHash<int, std::shared_ptr<const SvgImage>> cache;
-    auto image = cache.value(int(id));
-    if (!image) {
+    static QHash<int, QByteArray> cache;
+    QByteArray document = cache.value(int(id));
+    if (document.isEmpty()) {
         QFile file(iconPath(id));
         if (!file.open(QIODevice::ReadOnly)) {
             qCWarning(lcIcons) << "missing icon" << iconPath(id);
             return {};
         }
-        auto parsed = SvgImage::parse(file.readAll());
-        if (!parsed) {
-            qCWarning(lcIcons) << "cannot draw" << iconPath(id) << parsed.error();
-            return {};
-        }
-        image = std::make_shared<const SvgImage>(std::move(*parsed));
-        cache.insert(int(id), image);
+        document = file.readAll();
+        cache.insert(int(id), document);
     }
-    return QIcon(new SvgIconEngine(image, nameOf(id)));
+    return QIcon(new ThemedSvgIconEngine(document, nameOf(id)));
 }
 
 } // namespace ps::gui

@@ -5,7 +5,7 @@
 
 namespace ps::gui {
 
-/// The application's own icons (resources/icons/*.svg), drawn by SvgIconEngine so they stay
+/// The application's own icons (resources/icons/*.svg), drawn by ThemedSvgIconEngine (Qt SVG) so they stay
 /// sharp at any scale and take the theme's text colour.
 enum class IconId {
     App,

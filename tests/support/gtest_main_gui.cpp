@@ -1,5 +1,5 @@
-// gtest main for widget tests: a QApplication exists before any test runs. ctest sets
-// QT_QPA_PLATFORM=offscreen; the settings and data folders are redirected to a temporary place
+// gtest main for widget tests: a QApplication exists before any test runs, on the offscreen
+// platform unless QT_QPA_PLATFORM says otherwise; the settings and data folders are redirected to a temporary place
 // so a test never touches the user's own files.
 #include <QApplication>
 #include <QStandardPaths>
