@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# ./run demo: the workstation wired to virtual devices and the local nRF Cloud stand-in.
+#
+# Starts provstation-cloudsim (HTTPS REST stand-in) and DEVICES virtual nRF91 devices
+# (provstation-devsim on pseudo-terminals), then the GUI with each device's port open. State lives
+# in build/demo (PROVSTATION_DEMO_DIR), so the devices and the cloud account stay the same from one
+# demo to the next; delete the folder for a fresh start. Everything stops when the window closes.
+set -euo pipefail
+
+build_dir="$1"; shift
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+demo="${PROVSTATION_DEMO_DIR:-$here/build/demo}"
+devices="${DEVICES:-2}"
+mkdir -p "$demo"
+
+cloudsim="$build_dir/app/cloudsim/provstation-cloudsim"
+devsim="$build_dir/firmware/sim/provstation-devsim"
+gui="$build_dir/app/provstation"
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+# The demo account's API key: made once, kept in a file readable only by this user.
+key_file="$demo/api-key.txt"
+if [ ! -s "$key_file" ]; then
+  (umask 077; od -An -N24 -tx1 /dev/urandom | tr -d ' \n' > "$key_file")
+fi
+
+# Waits up to $2 seconds for the file $1 to exist (a start-up handshake, not a test).
+wait_for() {
+  local file="$1" limit="$2" waited=0
+  until [ -e "$file" ]; do
+    sleep 0.1; waited=$((waited + 1))
+    if [ "$waited" -ge $((limit * 10)) ]; then echo "demo: $file did not appear" >&2; exit 1; fi
+  done
+}
+
+"$cloudsim" --state "$demo/cloud" --api-key "$(cat "$key_file")" \
+  --registry "$demo/registry.jsonl" --http-port 0 > "$demo/cloudsim.out" 2>&1 &
+pids+=($!)
+wait_for "$demo/cloud/ca.pem" 20
+until grep -q "https port:" "$demo/cloudsim.out"; do
+  kill -0 "${pids[0]}" 2>/dev/null || { cat "$demo/cloudsim.out" >&2; exit 1; }
+  sleep 0.1
+done
+https_port="$(sed -n 's/.*https port: *\([0-9]*\).*/\1/p' "$demo/cloudsim.out" | head -n1)"
+coap_port="$(sed -n 's/.*coaps port: *\([0-9]*\).*/\1/p' "$demo/cloudsim.out" | head -n1)"
+
+gui_args=()
+for i in $(seq 1 "$devices"); do
+  link="$demo/device-$i.tty"
+  rm -f "$link"
+  args=(--state "$demo/device-$i" --link "$link" --registry "$demo/registry.jsonl"
+        --ca "$demo/cloud/ca.pem" --boot-on-open)
+  if [ -n "$coap_port" ]; then args+=(--cloud "127.0.0.1:$coap_port"); fi
+  "$devsim" "${args[@]}" > "$demo/device-$i.out" 2>&1 &
+  pids+=($!)
+  wait_for "$link" 20
+  gui_args+=(--port "$link")
+done
+
+cat <<SUMMARY
+ProvStation demo
+  cloud stand-in   https://127.0.0.1:$https_port (CA: $demo/cloud/ca.pem)${coap_port:+, coaps port $coap_port}
+  API key file     $key_file
+  virtual devices  $(for i in $(seq 1 "$devices"); do printf '%s ' "$demo/device-$i.tty"; done)
+  logs             $demo/*.out
+SUMMARY
+
+"$gui" --settings "$demo/provstation.ini" "${gui_args[@]}" "$@"
