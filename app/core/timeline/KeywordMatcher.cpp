@@ -27,7 +27,7 @@ void KeywordMatcher::add(QStringView keyword, quint32 id) {
     m_keywords.push_back(std::move(entry));
 }
 
-void KeywordMatcher::build() {
+bool KeywordMatcher::build() {
     m_symbol.fill(0);
     quint32 symbols = 1; // 0 is "any other character"
     for (const Keyword &keyword : m_keywords) {
@@ -57,7 +57,10 @@ void KeywordMatcher::build() {
         }
         outputs[state].push_back(keyword.id);
     }
-    Q_ASSERT(edges.size() < 65536);
+    if (edges.size() > StateMask) {
+        clear();
+        return false;
+    }
 
     // Breadth-first: failure links turn the trie into a complete transition table, and each
     // state inherits the outputs of its failure state.
@@ -90,8 +93,11 @@ void KeywordMatcher::build() {
 
     m_next.assign(edges.size() * m_width, 0);
     for (size_t state = 0; state < edges.size(); ++state) {
-        for (quint32 symbol = 0; symbol < m_width; ++symbol)
-            m_next[state * m_width + symbol] = quint16(edges[state][symbol]);
+        for (quint32 symbol = 0; symbol < m_width; ++symbol) {
+            const auto target = size_t(edges[state][symbol]);
+            m_next[state * m_width + symbol] =
+                quint16(target | (outputs[target].empty() ? 0 : HasOutput));
+        }
     }
     m_outBegin.assign(edges.size() + 1, 0);
     m_out.clear();
@@ -100,6 +106,7 @@ void KeywordMatcher::build() {
         m_out.insert(m_out.end(), outputs[state].begin(), outputs[state].end());
     }
     m_outBegin[edges.size()] = quint32(m_out.size());
+    return true;
 }
 
 } // namespace ps::core

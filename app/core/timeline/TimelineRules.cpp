@@ -613,7 +613,8 @@ TimelineRules::parse(QByteArrayView json) {
         }
         rules->m_rules.push_back(std::move(rule));
     }
-    rules->m_matcher.build();
+    if (!rules->m_matcher.build())
+        return fail(u"rule table: the anchors are too many or too long to compile"_s);
     return std::shared_ptr<const TimelineRules>(std::move(rules));
 }
 

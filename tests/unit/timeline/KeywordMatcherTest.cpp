@@ -1,5 +1,6 @@
 #include "core/timeline/KeywordMatcher.h"
 
+#include <QString>
 #include <gtest/gtest.h>
 #include <set>
 
@@ -79,4 +80,23 @@ TEST(KeywordMatcher, CanBeRebuiltAfterAddingMoreKeywords) {
     matcher.add(u"beta", 2);
     matcher.build();
     EXPECT_EQ(matches(matcher, u"alpha beta"), (std::multiset<quint32>{1, 2}));
+}
+
+TEST(KeywordMatcher, RefusesKeywordsThatNeedTooManyStates) {
+    // 8000 ten-digit keywords that share little more than their first digits need about 50000
+    // automaton states; a transition holds at most 32767.
+    KeywordMatcher matcher;
+    for (int i = 0; i < 8000; ++i)
+        matcher.add(QString::number(i * 7919 + 1000000).repeated(2).left(10), quint32(i));
+    EXPECT_FALSE(matcher.build());
+    int found = 0;
+    matcher.find(u"1000000100", [&](quint32) { ++found; });
+    EXPECT_EQ(found, 0);
+
+    KeywordMatcher fewer;
+    for (int i = 0; i < 2000; ++i)
+        fewer.add(QString::number(i * 7919 + 1000000).repeated(2).left(10), quint32(i));
+    EXPECT_TRUE(fewer.build());
+    fewer.find(u"1000000100", [&](quint32 id) { found += id == 0; });
+    EXPECT_EQ(found, 1);
 }
