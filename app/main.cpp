@@ -1,4 +1,5 @@
 // The GUI executable: parse arguments, build the window, nothing else (STYLE.md §1).
+#include "core/BuildInfo.h"
 #include "gui/MainWindow.h"
 #include "gui/StartupOptions.h"
 
@@ -10,7 +11,7 @@ int main(int argc, char *argv[]) {
     QApplication::setOrganizationName(QStringLiteral("ProvStation"));
     QApplication::setApplicationName(QStringLiteral("provstation"));
     QApplication::setApplicationDisplayName(QStringLiteral("ProvStation"));
-    QApplication::setApplicationVersion(QStringLiteral(PROVSTATION_VERSION));
+    QApplication::setApplicationVersion(ps::core::versionString());
     QApplication::setDesktopFileName(QStringLiteral("provstation"));
 
     const auto options = ps::gui::StartupOptions::parse(QApplication::arguments());
