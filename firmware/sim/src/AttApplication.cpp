@@ -6,6 +6,7 @@
 #include "SimClock.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
@@ -81,6 +82,7 @@ AttApplication::AttApplication(AttProfile profile, AppEnvironment environment, Q
 
 AttApplication::~AttApplication() {
     m_env.cloud.disconnect();
+    m_env.cloud.attach(nullptr);
 }
 
 void AttApplication::feed(QByteArrayView bytes) {
@@ -431,8 +433,9 @@ void AttApplication::networkUp() {
     if (m_network == NetworkState::Connected)
         return;
     m_network = NetworkState::Connected;
-    cloudNetworkChanged(true);
+    // The port first: the cloud module's reaction (a connection attempt) needs the network up.
     m_env.cloud.networkChanged(true);
+    cloudNetworkChanged(true);
     log(LogLevel::Debug, "network", "state_connected_entry", "state_connected_entry");
 }
 
@@ -441,8 +444,8 @@ void AttApplication::networkDown() {
         return;
     m_network = NetworkState::Idle;
     log(LogLevel::Debug, "network", "state_disconnected_entry", "state_disconnected_entry");
-    cloudNetworkChanged(false);
     m_env.cloud.networkChanged(false);
+    cloudNetworkChanged(false);
 }
 
 void AttApplication::networkConnect() {
@@ -616,6 +619,7 @@ void AttApplication::cloudProvisioningResult(CloudPort::ProvisioningResult resul
         failed();
         break;
     case CloudPort::ProvisioningResult::Failed:
+        log(LogLevel::Error, "cloud", "Provisioning failed");
         failed();
         break;
     }
@@ -710,7 +714,37 @@ void AttApplication::cloudPollShadowDelta() {
         "handle_cloud_channel_message");
     log(LogLevel::Debug, "cloud", "Configuration: Requesting device shadow delta from cloud",
         "cloud_configuration_poll");
-    m_env.cloud.pollShadowDelta(cloudOperation(), [](bool) {});
+    m_env.cloud.pollShadowDelta(cloudOperation(), [this](std::optional<QByteArray> delta) {
+        if (delta)
+            cloudShadowDelta(*delta);
+    });
+}
+
+void AttApplication::cloudShadowDelta(const QByteArray &delta) {
+    if (delta.isEmpty()) {
+        log(LogLevel::Debug, "cloud", "Shadow delta section not present",
+            "cloud_configuration_poll");
+        return;
+    }
+    // The main module applies the delta, reports a command back (which clears the delta) and
+    // then runs it; type 1 is "provision" (PROTOCOL §6).
+    const QJsonArray command = QJsonDocument::fromJson(delta).object().value(u"command").toArray();
+    if (command.size() != 2 || !command.at(0).isDouble() || !command.at(1).isDouble()) {
+        log(LogLevel::Debug, "main", "No configuration parameters to update", "config_apply");
+        return;
+    }
+    log(LogLevel::Debug, "cloud", "Configuration: Reporting config to cloud",
+        "cloud_configuration_reported_update");
+    m_env.cloud.reportShadow(QJsonDocument(QJsonObject{{QStringLiteral("command"), command}})
+                                 .toJson(QJsonDocument::Compact));
+    if (command.at(0).toInt() == ProvisionCommandType) {
+        log(LogLevel::Debug, "main",
+            "Received provisioning command from cloud, requesting reprovisioning...",
+            "command_execute");
+        cloudProvisioningRequest();
+    } else {
+        log(LogLevel::Debug, "main", "No valid command to process", "command_execute");
+    }
 }
 
 } // namespace ps::devsim

@@ -64,6 +64,8 @@ public:
     SimClock &clock() override;
 
     static constexpr quint32 ProvisioningCaSecTag = 189298;
+    /// Shadow `command: [type, id]` type that requests provisioning (PROTOCOL §6).
+    static constexpr int ProvisionCommandType = 1;
 
 Q_SIGNALS:
     /// `kernel reboot`: the caller resets the device.
@@ -98,6 +100,7 @@ private:
     void cloudDisconnected();
     void cloudProvisioningRequest();
     void cloudPollShadowDelta();
+    void cloudShadowDelta(const QByteArray &delta);
     void printAttestationToken();
     QObject *cloudOperation();
 

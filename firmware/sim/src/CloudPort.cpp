@@ -27,8 +27,10 @@ void UnconfiguredCloud::provision(QObject *context, std::function<void(Provision
     });
 }
 
-void UnconfiguredCloud::pollShadowDelta(QObject *context, std::function<void(bool)> done) {
-    m_host->clock().after(context, LookupFailureDelay, [done = std::move(done)] { done(false); });
+void UnconfiguredCloud::pollShadowDelta(QObject *context,
+                                        std::function<void(std::optional<QByteArray>)> done) {
+    m_host->clock().after(context, LookupFailureDelay,
+                          [done = std::move(done)] { done(std::nullopt); });
 }
 
 } // namespace ps::devsim

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QObject>
 #include <functional>
+#include <optional>
 
 namespace ps::devsim {
 
@@ -33,9 +34,10 @@ public:
 /// transport and reports outcomes. Callbacks must run later (never inside the call) and are
 /// dropped when `context` is gone.
 ///
-/// UnconfiguredCloud is the implementation for a device that knows no endpoint. The
-/// provisioning client of firmware/client (DTLS/CoAP via libcoap, JWT from CloudHost::atCommand,
-/// CA in sec tag 189298) plugs in here as a second implementation.
+/// UnconfiguredCloud is the implementation for a device that knows no endpoint;
+/// ProvisioningCloud (`--cloud HOST:PORT`) runs the provisioning client of firmware/client and
+/// the nRF Cloud CoAP connection over DTLS (libcoap), with JWTs from CloudHost::atCommand and
+/// the CA in sec tag 189298.
 class CloudPort {
 public:
     virtual ~CloudPort() = default;
@@ -54,12 +56,18 @@ public:
         Failed,     ///< transport or server error
     };
 
+    /// The application of the current boot; nullptr when it goes away (a reboot, power off).
     virtual void attach(CloudHost *host) = 0;
     virtual void connect(QObject *context, std::function<void(ConnectResult)> done) = 0;
     virtual void disconnect() = 0;
     virtual void provision(QObject *context, std::function<void(ProvisioningResult)> done) = 0;
-    /// Shadow delta poll; `done(true)` when the poll reached the cloud.
-    virtual void pollShadowDelta(QObject *context, std::function<void(bool)> done) = 0;
+    /// Shadow delta poll: `done` gets the delta as a JSON object (empty when there is none), or
+    /// std::nullopt when the poll did not reach the cloud.
+    virtual void pollShadowDelta(QObject *context,
+                                 std::function<void(std::optional<QByteArray>)> done) = 0;
+    /// A JSON object for the shadow's reported section (ATT reports a shadow command back with
+    /// it), while connected.
+    virtual void reportShadow(const QByteArray &reportedJson) = 0;
     /// A JSON message for the device message topic (`att_cloud publish`), while connected.
     virtual void publish(const QByteArray &json) = 0;
     /// The firmware's network module reports PDN up/down here.
@@ -74,8 +82,10 @@ public:
     void connect(QObject *context, std::function<void(ConnectResult)> done) override;
     void disconnect() override {}
     void provision(QObject *context, std::function<void(ProvisioningResult)> done) override;
-    void pollShadowDelta(QObject *context, std::function<void(bool)> done) override;
-    void publish(const QByteArray &) override {} // never connected, so never called
+    void pollShadowDelta(QObject *context,
+                         std::function<void(std::optional<QByteArray>)> done) override;
+    void reportShadow(const QByteArray &) override {} // never connected, so never called
+    void publish(const QByteArray &) override {}      // never connected, so never called
     void networkChanged(bool) override {}
 
 private:

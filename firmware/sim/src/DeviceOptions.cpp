@@ -2,6 +2,7 @@
 
 #include "AttProfile.h"
 #include "DeviceIdentity.h"
+#include "ProvisioningCloud.h"
 
 namespace ps::devsim {
 
@@ -41,6 +42,9 @@ QString helpText() {
         "  --bootloader         start in MCUboot serial recovery (SMP) instead of the app\n"
         "  --boot-on-open       stay powered off until a terminal opens the pty\n"
         "  --ca FILE            PEM root CA that nrf_provisioning installs in sec tag 189298\n"
+        "  --cloud HOST:PORT    the CoAP/DTLS endpoint of the provisioning service and nRF\n"
+        "                       Cloud CoAP (provstation-cloudsim's coaps port); without it\n"
+        "                       every cloud attempt fails as an unresolved host\n"
         "  --log-level LEVEL    dbg (default, as ATT builds), inf, wrn or err\n"
         "  --replug-delay MS    host milliseconds between cable pull and replug (500)\n"
         "  --help               this text\n"
@@ -88,6 +92,12 @@ std::expected<DeviceOptions, QString> parseDeviceOptions(const QStringList &argu
             error = take(options.registryFile);
         } else if (option == u"--ca") {
             error = take(options.caFile);
+        } else if (option == u"--cloud") {
+            error = take(options.cloud);
+            if (!error) {
+                if (auto endpoint = CloudEndpoint::parse(options.cloud); !endpoint)
+                    error = endpoint.error();
+            }
         } else if (option == u"--model") {
             QString model;
             error = take(model);

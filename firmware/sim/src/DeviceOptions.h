@@ -23,6 +23,7 @@ struct DeviceOptions {
     bool bootloader = false;
     bool bootOnOpen = false;
     QString caFile;
+    QString cloud; ///< `--cloud HOST:PORT`: provisioning service and nRF Cloud CoAP; empty: none
     LogLevel logLevel = LogLevel::Debug;
     int replugDelayMs = 500;
     bool helpRequested = false;

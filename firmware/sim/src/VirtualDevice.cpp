@@ -4,6 +4,7 @@
 #include "CredentialStore.h"
 #include "ImageSlot.h"
 #include "Modem.h"
+#include "ProvisioningCloud.h"
 #include "SerialRecovery.h"
 
 #include <QFile>
@@ -28,6 +29,7 @@ VirtualDevice::VirtualDevice(DeviceOptions options, QObject *parent)
 VirtualDevice::~VirtualDevice() {
     m_application.reset();
     m_recovery.reset();
+    m_cloud.reset(); // stops its worker before the credentials it reads go away
 }
 
 std::expected<void, QString> VirtualDevice::start() {
@@ -73,6 +75,15 @@ std::expected<void, QString> VirtualDevice::start() {
     }
 
     m_modem = std::make_unique<Modem>(*m_identity, *m_credentials, m_clock, m_options.lte);
+    if (m_options.cloud.isEmpty()) {
+        m_cloud = std::make_unique<UnconfiguredCloud>();
+    } else {
+        auto endpoint = CloudEndpoint::parse(m_options.cloud);
+        if (!endpoint)
+            return std::unexpected(endpoint.error());
+        m_cloud = std::make_unique<ProvisioningCloud>(*endpoint, m_stateDir, *m_credentials,
+                                                      m_options.speed);
+    }
 
     auto path = m_port.open();
     if (!path)
@@ -87,6 +98,8 @@ std::expected<void, QString> VirtualDevice::start() {
     if (!registryStatus.isEmpty())
         Q_EMIT announce(
             QStringLiteral("REGISTRY %1 %2").arg(m_options.registryFile, registryStatus));
+    if (!m_options.cloud.isEmpty())
+        Q_EMIT announce(QStringLiteral("CLOUD coaps://%1").arg(m_options.cloud));
 
     if (m_options.bootOnOpen)
         Q_EMIT announce(QStringLiteral("POWER off until a terminal opens the port"));
@@ -153,7 +166,7 @@ void VirtualDevice::bootApplication() {
         *m_modem,
         *m_credentials,
         *m_identity,
-        m_cloud,
+        *m_cloud,
         [this](const QByteArray &bytes) { transmit(bytes); },
         m_options.logLevel,
         m_caCertificate,

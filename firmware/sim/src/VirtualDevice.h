@@ -59,7 +59,7 @@ private:
     std::unique_ptr<CredentialStore> m_credentials;
     std::unique_ptr<ImageSlot> m_slot;
     std::unique_ptr<Modem> m_modem;
-    UnconfiguredCloud m_cloud;
+    std::unique_ptr<CloudPort> m_cloud; ///< made in start(): UnconfiguredCloud or ProvisioningCloud
     PtyPort m_port;
     QByteArray m_caCertificate;
 
