@@ -17,7 +17,8 @@ CloudSim::CloudSim(CloudSimOptions options, QObject *parent)
     , m_options(std::move(options))
     , m_faults(m_options.seed)
     , m_registry(m_options.effectiveRegistryPath())
-    , m_https(m_model, m_registry, m_faults) {
+    , m_https(m_model, m_registry, m_faults)
+    , m_coap(m_model, m_registry, m_faults) {
     m_faults.setPlan(m_options.faults);
 }
 
@@ -61,6 +62,9 @@ std::expected<void, QString> CloudSim::start() {
     auto port = m_https.listen(m_options.httpPort, m_tls);
     if (!port)
         return std::unexpected(port.error());
+    auto coapPort = m_coap.listen(m_options.coapPort, m_tls);
+    if (!coapPort)
+        return std::unexpected(coapPort.error());
     return {};
 }
 
@@ -123,6 +127,7 @@ QString CloudSim::summary() const {
     QString text;
     text += u"provstation-cloudsim: nRF Cloud stand-in\n"_s;
     text += u"  https port:        %1\n"_s.arg(httpsPort());
+    text += u"  coaps port:        %1\n"_s.arg(coapPort());
     text += u"  provisioning API:  %1\n"_s.arg(provisioningBaseUrl().toString());
     text += u"  main API:          %1\n"_s.arg(mainBaseUrl().toString());
     text += u"  CA to trust:       %1\n"_s.arg(m_tls.caCertificatePath);

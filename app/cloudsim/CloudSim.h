@@ -6,6 +6,7 @@
 #include "DeviceRegistry.h"
 #include "FaultInjector.h"
 #include "HttpsFrontend.h"
+#include "coap/CoapServer.h"
 
 #include <QObject>
 #include <QUrl>
@@ -34,6 +35,8 @@ public:
     std::expected<void, QString> start();
 
     [[nodiscard]] quint16 httpsPort() const { return m_https.port(); }
+    /// The CoAP/DTLS port devices talk to (`provstation-devsim --cloud 127.0.0.1:<port>`).
+    [[nodiscard]] quint16 coapPort() const { return m_coap.port(); }
     [[nodiscard]] QUrl provisioningBaseUrl() const;
     [[nodiscard]] QUrl mainBaseUrl() const;
     [[nodiscard]] const TlsMaterial &tls() const { return m_tls; }
@@ -52,6 +55,7 @@ public:
     FaultInjector &faults() { return m_faults; }
     DeviceRegistry &registry() { return m_registry; }
     HttpsFrontend &https() { return m_https; }
+    CoapServer &coap() { return m_coap; }
 
 private:
     std::expected<void, QString> loadState();
@@ -64,6 +68,7 @@ private:
     FaultInjector m_faults;
     DeviceRegistry m_registry;
     HttpsFrontend m_https;
+    CoapServer m_coap;
     QString m_generatedKeyFile;
     QString m_saveProblem;
 };

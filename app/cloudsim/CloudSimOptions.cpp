@@ -41,6 +41,10 @@ std::expected<CloudSimOptions, QString> CloudSimOptions::parse(const QStringList
         {u"state"_s, u"Folder for the CA, certificates and state.json (made if missing)."_s,
          u"dir"_s},
         {u"http-port"_s, u"HTTPS port on 127.0.0.1; 0 picks a free one (default)."_s, u"port"_s},
+        {u"coap-port"_s,
+         u"CoAP over DTLS port on 127.0.0.1 for devices (see COAP.md); 0 picks a free one "
+         "(default)."_s,
+         u"port"_s},
         {u"api-key"_s, u"Accept this API key as an account; repeat for more accounts."_s, u"key"_s},
         {u"registry"_s, u"Device registry written by virtual devices (JSON lines)."_s, u"file"_s},
         {u"no-default-rule"_s, u"Do not create the nrf-cloud-onboarding rule for each account."_s},
@@ -83,6 +87,7 @@ std::expected<CloudSimOptions, QString> CloudSimOptions::parse(const QStringList
     const int day = 24 * 3600 * 1000;
     const int many = 1'000'000;
     auto port = intOption(parser, u"http-port"_s, 0, 0, 65535);
+    auto coapPort = intOption(parser, u"coap-port"_s, 0, 0, 65535);
     auto latency = intOption(parser, u"latency"_s, 0, 0, day);
     auto errors = intOption(parser, u"error-count"_s, 0, 0, many);
     auto status = intOption(parser, u"error-status"_s, 503, 500, 599);
@@ -93,14 +98,15 @@ std::expected<CloudSimOptions, QString> CloudSimOptions::parse(const QStringList
     auto garbage = intOption(parser, u"garbage"_s, 0, 0, many);
     auto skip = intOption(parser, u"fault-skip"_s, 0, 0, many);
     auto seed = intOption(parser, u"seed"_s, 1, 0, std::numeric_limits<int>::max());
-    for (const auto *value : {&port, &latency, &errors, &status, &rateLimits, &retryAfter, &drops,
-                              &hangs, &garbage, &skip, &seed}) {
+    for (const auto *value : {&port, &coapPort, &latency, &errors, &status, &rateLimits,
+                              &retryAfter, &drops, &hangs, &garbage, &skip, &seed}) {
         if (!*value)
             return std::unexpected(value->error());
     }
     if (!FaultPlan::isSupportedErrorStatus(*status))
         return std::unexpected(u"--error-status must be 500, 502, 503 or 504"_s);
     options.httpPort = quint16(*port);
+    options.coapPort = quint16(*coapPort);
     options.faults.latencyMs = *latency;
     options.faults.errorCount = *errors;
     options.faults.errorStatus = *status;

@@ -12,6 +12,7 @@ namespace ps::cloudsim {
 struct CloudSimOptions {
     QString stateDir = QStringLiteral("cloudsim-state"); ///< --state DIR
     quint16 httpPort = 0;                                ///< --http-port N, 0 = pick a free port
+    quint16 coapPort = 0;                                ///< --coap-port N (COAP.md), 0 = free
     QStringList apiKeys;               ///< --api-key KEY, repeatable; one account per key
     QString registryPath;              ///< --registry FILE, default <state>/registry.jsonl
     bool defaultOnboardingRule = true; ///< --no-default-rule turns it off
