@@ -1,0 +1,191 @@
+#include "E2eHarness.h"
+
+#include "core/AttestationToken.h"
+#include "device/ModemClient.h"
+#include "device/ShellSession.h"
+
+#include <QDir>
+#include <QRegularExpression>
+#include <QTest>
+#include <qcoro/qcorotask.h>
+
+using namespace Qt::StringLiterals;
+
+namespace ps::e2e {
+
+// ---- CloudSimProcess ----------------------------------------------------------------------------
+
+CloudSimProcess::CloudSimProcess(QString stateDir, QString registry)
+    : m_stateDir(std::move(stateDir))
+    , m_registry(std::move(registry)) {
+    m_process.setProgram(QStringLiteral(PROVSTATION_CLOUDSIM_EXECUTABLE));
+    m_process.setArguments({u"--state"_s, m_stateDir, u"--registry"_s, m_registry, u"--api-key"_s,
+                            QString::fromLatin1(ApiKey)});
+    m_process.setProcessChannelMode(QProcess::SeparateChannels);
+}
+
+CloudSimProcess::~CloudSimProcess() {
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.terminate();
+    if (!m_process.waitForFinished(5000)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+}
+
+bool CloudSimProcess::start(int timeoutMs) {
+    m_process.start();
+    if (!m_process.waitForStarted(timeoutMs))
+        return false;
+    static const QRegularExpression https(u"https port:\\s+(\\d+)"_s);
+    static const QRegularExpression coaps(u"coaps port:\\s+(\\d+)"_s);
+    (void)QTest::qWaitFor(
+        [&] {
+            m_output.append(m_process.readAllStandardOutput());
+            const QString text = QString::fromUtf8(m_output);
+            const auto httpsMatch = https.match(text);
+            const auto coapsMatch = coaps.match(text);
+            if (httpsMatch.hasMatch() && coapsMatch.hasMatch()) {
+                m_httpsPort = quint16(httpsMatch.captured(1).toUInt());
+                m_coapsPort = quint16(coapsMatch.captured(1).toUInt());
+            }
+            return m_coapsPort != 0 || m_process.state() == QProcess::NotRunning;
+        },
+        timeoutMs);
+    return m_httpsPort != 0 && m_coapsPort != 0;
+}
+
+QString CloudSimProcess::caFile() const {
+    return QDir(m_stateDir).filePath(u"ca.pem"_s);
+}
+
+cloud::CloudSettings CloudSimProcess::settings() const {
+    cloud::CloudSettings settings;
+    settings.provisioningBaseUrl =
+        QUrl(u"https://127.0.0.1:%1/provisioning/v1/"_s.arg(m_httpsPort));
+    settings.mainBaseUrl = QUrl(u"https://127.0.0.1:%1/v1/"_s.arg(m_httpsPort));
+    settings.extraCaFile = caFile();
+    settings.transferTimeoutMs = 5'000;
+    settings.initialBackoffMs = 50;
+    return settings;
+}
+
+// ---- E2eWorld -----------------------------------------------------------------------------------
+
+E2eWorld::E2eWorld(std::optional<QString> caFile) {
+    if (!m_dir.isValid()) {
+        fail(u"no temporary folder"_s);
+        return;
+    }
+    const QString registry = m_dir.filePath(u"registry.jsonl"_s);
+    m_cloudSim = std::make_unique<CloudSimProcess>(m_dir.filePath(u"cloudsim"_s), registry);
+    if (!m_cloudSim->start()) {
+        fail(u"provstation-cloudsim did not start: "_s + m_cloudSim->output());
+        return;
+    }
+    m_devsim = std::make_unique<devsim::test::DevsimProcess>(
+        QStringList{u"--state"_s, m_dir.filePath(u"device"_s), u"--registry"_s, registry,
+                    u"--cloud"_s, u"127.0.0.1:%1"_s.arg(m_cloudSim->coapsPort()), u"--ca"_s,
+                    caFile.value_or(m_cloudSim->caFile()), u"--speed"_s, QString::number(Speed),
+                    u"--boot-on-open"_s});
+    if (!m_devsim->start()) {
+        fail(u"provstation-devsim did not start"_s);
+        return;
+    }
+    const auto device = m_devsim->waitForLine(u"DEVICE uuid="_s);
+    if (!device) {
+        fail(u"provstation-devsim named no device"_s);
+        return;
+    }
+    m_deviceId = device->section(u' ', 1, 1).mid(5);
+
+    m_link = std::make_unique<device::DeviceLink>(m_devsim->ptyPath());
+    QObject::connect(m_link.get(), &device::DeviceLink::linesReceived, m_link.get(),
+                     [this](const std::vector<core::Line> &lines) {
+                         for (const core::Line &line : lines)
+                             m_lines.append(line.text);
+                     });
+    if (!m_link->open()) {
+        fail(u"cannot open the device's pty: "_s + m_link->errorString());
+        return;
+    }
+    // The shell runs once ATT has started the network module.
+    if (waitForLine(u"state_disconnected_searching_entry"_s, 0, 10000) < 0) {
+        fail(u"the device did not boot"_s);
+        return;
+    }
+    m_rest = std::make_unique<cloud::RestClient>(m_cloudSim->settings());
+    m_rest->setApiKey(QString::fromLatin1(CloudSimProcess::ApiKey));
+}
+
+E2eWorld::~E2eWorld() {
+    m_link.reset();
+    m_devsim.reset();
+    m_cloudSim.reset();
+}
+
+void E2eWorld::fail(const QString &problem) {
+    if (m_problem.isEmpty())
+        m_problem = problem;
+}
+
+qsizetype E2eWorld::find(const QString &text, qsizetype from, qsizetype to) const {
+    const qsizetype end = to < 0 ? m_lines.size() : std::min(to, m_lines.size());
+    for (qsizetype i = std::max<qsizetype>(from, 0); i < end; ++i) {
+        if (m_lines.at(i).contains(text))
+            return i;
+    }
+    return -1;
+}
+
+qsizetype E2eWorld::waitForLine(const QString &text, qsizetype from, int timeoutMs) {
+    qsizetype found = -1;
+    (void)QTest::qWaitFor(
+        [&] {
+            found = find(text, from);
+            return found >= 0;
+        },
+        timeoutMs);
+    return found;
+}
+
+std::expected<QStringList, QString> E2eWorld::shell(const QString &command) {
+    auto response = QCoro::waitFor(m_link->shell()->execute(command));
+    if (!response)
+        return std::unexpected(response.error().message);
+    return response->lines;
+}
+
+qsizetype E2eWorld::claimAndProvision() {
+    if (!isReady())
+        return -1;
+    // The unclaimed device has tried once and backs off; then it is safe to claim.
+    if (waitForLine(u"Connection attempt failed, backoff time"_s) < 0) {
+        fail(u"the unclaimed device never backed off"_s);
+        return -1;
+    }
+    auto token = QCoro::waitFor(m_link->modem()->attestationToken());
+    if (!token) {
+        fail(u"no attestation token: "_s + token.error().message);
+        return -1;
+    }
+    cloud::ProvisioningApi provisioning(*m_rest);
+    auto claimed = QCoro::waitFor(provisioning.claim(token->text));
+    if (!claimed) {
+        fail(u"claim failed: "_s + claimed.error().toString());
+        return -1;
+    }
+    const qsizetype start = mark();
+    if (auto started = shell(u"att_cloud provision"_s); !started) {
+        fail(u"att_cloud provision: "_s + started.error());
+        return -1;
+    }
+    if (waitForLine(u"Connected to Cloud"_s, start, 30000) < 0) {
+        fail(u"the device did not connect to the cloud after provisioning"_s);
+        return -1;
+    }
+    return start;
+}
+
+} // namespace ps::e2e
