@@ -8,6 +8,7 @@
 #include "LineSettingsDialog.h"
 #include "PortListModel.h"
 #include "SessionLogger.h"
+#include "timeline/TimelineSession.h"
 #include "ui_ConsolePanel.h"
 
 #include <QAction>
@@ -49,6 +50,8 @@ void ConsolePanel::setUpUi(const Settings &settings, CommandHistory *history) {
     m_ui->setupUi(this);
     m_model = new ConsoleModel(this);
     m_ui->consoleView->setModel(m_model);
+    m_timeline = new TimelineSession(TimelineSession::Kind::Live, this);
+    m_timeline->setConsole(m_ui->consoleView);
     m_ui->commandBar->setHistory(history);
     m_ui->commandBar->setLineEnding(settings.command.lineEnding);
     m_ui->commandBar->setHexMode(settings.command.hexMode);
@@ -103,6 +106,8 @@ void ConsolePanel::setUpUi(const Settings &settings, CommandHistory *history) {
 void ConsolePanel::attach(std::unique_ptr<DeviceLink> link) {
     m_link = std::move(link);
     m_link->setAutoReconnect(true);
+    m_timeline->setPort(m_link->device());
+    m_timeline->setName(shortName());
     connect(m_link.get(), &DeviceLink::linesReceived, this, &ConsolePanel::onLines);
     connect(m_link.get(), &DeviceLink::pendingTextChanged, m_model, &ConsoleModel::setPendingText);
     connect(m_link.get(), &DeviceLink::notice, this, &ConsolePanel::onNotice);
@@ -316,6 +321,8 @@ FindBar *ConsolePanel::findBar() const {
 }
 
 void ConsolePanel::onLines(const std::vector<ps::core::Line> &lines) {
+    // The timeline learns where the lines go in the console, so it can jump to them.
+    m_timeline->addLines(lines, m_model->endSeq());
     m_model->appendLines(lines);
     if (m_logger) {
         for (const auto &line : lines)
@@ -335,6 +342,9 @@ void ConsolePanel::onNotice(const QString &message) {
 
 void ConsolePanel::onStateChanged(DeviceLink::State state) {
     m_ui->commandBar->setSendEnabled(state == DeviceLink::State::Open);
+    m_timeline->setLive(state == DeviceLink::State::Open);
+    m_timeline->setPort(m_link->device());
+    m_timeline->setName(shortName());
     Q_EMIT stateChanged(state);
 }
 

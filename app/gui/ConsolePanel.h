@@ -22,6 +22,7 @@ class CommandHistory;
 class ConsoleView;
 class FindBar;
 class SessionLogger;
+class TimelineSession;
 
 /// One console tab: a serial port's DeviceLink, its ConsoleModel and ConsoleView, the find
 /// bar, the level/module filter, the command line and the session log.
@@ -92,6 +93,8 @@ public:
     [[nodiscard]] CommandBar *commandBar() const;
     [[nodiscard]] FindBar *findBar() const;
     [[nodiscard]] SessionLogger *sessionLogger() const { return m_logger.get(); }
+    /// The timeline of this port, fed the same lines as the console (the Timeline dock shows it).
+    [[nodiscard]] TimelineSession *timeline() const { return m_timeline; }
 
 Q_SIGNALS:
     void stateChanged(ps::device::DeviceLink::State state);
@@ -117,6 +120,7 @@ private:
     std::unique_ptr<Ui::ConsolePanel> m_ui;
     std::unique_ptr<ps::device::DeviceLink> m_link;
     ConsoleModel *m_model = nullptr;
+    TimelineSession *m_timeline = nullptr;
     std::unique_ptr<SessionLogger> m_logger;
     QMenu *m_modulesMenu = nullptr;
     Settings::SessionLog m_logSettings;

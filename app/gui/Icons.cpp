@@ -44,6 +44,13 @@ constexpr IconFile iconFiles[] = {
     {IconId::Problem, "problem"},
     {IconId::Theme, "theme"},
     {IconId::Folder, "folder"},
+    {IconId::Timeline, "timeline"},
+    {IconId::ZoomIn, "zoom-in"},
+    {IconId::ZoomOut, "zoom-out"},
+    {IconId::ZoomFit, "zoom-fit"},
+    {IconId::ExportImage, "export-image"},
+    {IconId::Bundle, "bundle"},
+    {IconId::OpenLog, "open-log"},
 };
 
 QString nameOf(IconId id) {

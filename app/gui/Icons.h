@@ -28,6 +28,13 @@ enum class IconId {
     Problem,
     Theme,
     Folder,
+    Timeline,
+    ZoomIn,
+    ZoomOut,
+    ZoomFit,
+    ExportImage,
+    Bundle,
+    OpenLog,
 };
 
 /// The icon; the SVG document is read once and shared.

@@ -12,6 +12,9 @@
 #include "SessionLogger.h"
 #include "ThemeManager.h"
 #include "device/PortWatcher.h"
+#include "timeline/TimelineLogPanel.h"
+#include "timeline/TimelinePanel.h"
+#include "timeline/TimelineSession.h"
 #include "ui_MainWindow.h"
 
 #include <QActionGroup>
@@ -19,9 +22,11 @@
 #include <QDateTime>
 #include <QDesktopServices>
 #include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
@@ -59,6 +64,7 @@ MainWindow::MainWindow(const StartupOptions &options, QWidget *parent)
 
     setUpActions();
     setUpStatusBar();
+    setUpTimeline();
     setUpPorts();
     connectActions();
 
@@ -68,13 +74,17 @@ MainWindow::MainWindow(const StartupOptions &options, QWidget *parent)
     if (!m_settings.windowState.isEmpty())
         restoreState(m_settings.windowState);
     m_ui->problemsDock->hide();
-    if (m_settings.windowState.isEmpty())
+    if (m_settings.windowState.isEmpty()) {
         resizeDocks({m_ui->portsDock}, {300}, Qt::Horizontal);
+        resizeDocks({m_timelineDock}, {280}, Qt::Vertical);
+    }
 
     for (const QString &path : options.ports)
         addManualPort(path);
     for (const QString &path : options.ports)
         openPort(path);
+    for (const QString &path : options.timelineLogs)
+        openLogForTimeline(path);
     updateActions();
 }
 
@@ -151,6 +161,37 @@ void MainWindow::addManualPort(const QString &path) {
         saveSettings();
     }
     updateExtraPorts();
+}
+
+TimelineLogPanel *MainWindow::openLogForTimeline(const QString &path) {
+    auto *page = new TimelineLogPanel(m_settings);
+    if (const auto opened = page->open(path); !opened) {
+        m_problems->report(tr("Open log"), opened.error());
+        delete page;
+        return nullptr;
+    }
+    const int index =
+        m_ui->consoleTabs->addTab(page, icon(IconId::OpenLog), QFileInfo(path).fileName());
+    m_ui->consoleTabs->setTabToolTip(index, QDir::toNativeSeparators(page->path()));
+    auto *close = new QToolButton(m_ui->consoleTabs);
+    close->setIcon(icon(IconId::Close));
+    close->setIconSize(QSize(12, 12));
+    close->setAutoRaise(true);
+    close->setToolTip(tr("Close this log (Ctrl+W)"));
+    connect(close, &QToolButton::clicked, this,
+            [this, page] { closeTab(m_ui->consoleTabs->indexOf(page)); });
+    m_ui->consoleTabs->tabBar()->setTabButton(index, QTabBar::RightSide, close);
+    connect(page, &TimelineLogPanel::statusChanged, this, [this, page] {
+        if (m_ui->consoleTabs->currentWidget() == page)
+            m_stateLabel->setText(page->statusText());
+    });
+    connect(page, &TimelineLogPanel::finished, this, [this, page](bool ok, const QString &text) {
+        statusBar()->showMessage(ok ? tr("Read %1: %2").arg(page->path(), text) : text, 8000);
+    });
+    m_ui->consoleTabs->setCurrentIndex(index);
+    m_ui->centralStack->setCurrentWidget(m_ui->consoleTabs);
+    m_timelineDock->show();
+    return page;
 }
 
 ConsolePanel *MainWindow::currentPanel() const {
@@ -284,6 +325,48 @@ void MainWindow::setUpPorts() {
     m_watcher->start();
 }
 
+void MainWindow::setUpTimeline() {
+    m_timelineDock = new QDockWidget(tr("Timeline"), this);
+    m_timelineDock->setObjectName(QStringLiteral("timelineDock"));
+    m_timelinePanel = new TimelinePanel(m_timelineDock);
+    m_timelineDock->setWidget(m_timelinePanel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_timelineDock);
+
+    QAction *toggle = m_timelineDock->toggleViewAction();
+    toggle->setShortcut(QKeySequence(tr("Ctrl+3")));
+    toggle->setToolTip(tr("Show or hide the timeline of the current console (Ctrl+3)"));
+    toggle->setIcon(icon(IconId::Timeline));
+    m_ui->menuView->insertAction(m_ui->actionClearProblems, toggle);
+    m_ui->menuFile->insertAction(m_ui->actionOpenLogsFolder, m_timelinePanel->openLogAction());
+
+    auto *menu = new QMenu(tr("&Timeline"), this);
+    menu->setObjectName(QStringLiteral("menuTimeline"));
+    menu->addAction(toggle);
+    menu->addAction(m_timelinePanel->openLogAction());
+    menu->addSeparator();
+    const QList<QAction *> actions = m_timelinePanel->menuActions();
+    for (QAction *action : actions) {
+        if (action)
+            menu->addAction(action);
+        else
+            menu->addSeparator();
+    }
+    menuBar()->insertMenu(m_ui->menuHelp->menuAction(), menu);
+
+    connect(m_timelinePanel, &TimelinePanel::openLogRequested, this,
+            [this](const QString &path) { openLogForTimeline(path); });
+    connect(m_timelinePanel, &TimelinePanel::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, ProblemMessageMs / 2); });
+}
+
+TimelineSession *MainWindow::timelineOf(QWidget *page) {
+    if (auto *panel = qobject_cast<ConsolePanel *>(page))
+        return panel->timeline();
+    if (auto *log = qobject_cast<TimelineLogPanel *>(page))
+        return log->session();
+    return nullptr;
+}
+
 void MainWindow::connectActions() {
     const auto onPanel = [this](QAction *action, auto &&function) {
         connect(action, &QAction::triggered, this, [this, function](bool checked) {
@@ -394,11 +477,11 @@ void MainWindow::updateExtraPorts() {
 }
 
 void MainWindow::closeTab(int index) {
-    auto *panel = qobject_cast<ConsolePanel *>(m_ui->consoleTabs->widget(index));
-    if (!panel)
+    QWidget *page = m_ui->consoleTabs->widget(index);
+    if (!timelineOf(page))
         return;
     m_ui->consoleTabs->removeTab(index);
-    panel->deleteLater();
+    page->deleteLater();
     if (m_ui->consoleTabs->count() == 0)
         m_ui->centralStack->setCurrentWidget(m_ui->welcomePage);
     onCurrentTabChanged();
@@ -407,9 +490,12 @@ void MainWindow::closeTab(int index) {
 void MainWindow::onCurrentTabChanged() {
     syncPanelActions();
     updateActions();
+    m_timelinePanel->setSession(timelineOf(m_ui->consoleTabs->currentWidget()));
     if (ConsolePanel *panel = currentPanel()) {
         m_stateLabel->setText(panel->statusText());
         m_ui->portsPanel->select(panel->portName());
+    } else if (auto *log = qobject_cast<TimelineLogPanel *>(m_ui->consoleTabs->currentWidget())) {
+        m_stateLabel->setText(log->statusText());
     } else {
         m_stateLabel->setText(tr("No console open"));
     }
@@ -467,6 +553,10 @@ void MainWindow::updateActions() {
           m_ui->actionNextTab, m_ui->actionPreviousTab}) {
         action->setEnabled(hasPanel);
     }
+    // A log opened for its timeline is a tab too: it closes and cycles like a console.
+    const bool hasTabs = m_ui->consoleTabs->count() > 0;
+    for (QAction *action : {m_ui->actionCloseTab, m_ui->actionNextTab, m_ui->actionPreviousTab})
+        action->setEnabled(hasTabs);
 }
 
 void MainWindow::syncPanelActions() {

@@ -7,6 +7,7 @@
 #include <QMainWindow>
 #include <memory>
 
+class QDockWidget;
 class QLabel;
 class QSettings;
 class QToolButton;
@@ -27,6 +28,9 @@ class PortListModel;
 class ProblemLog;
 struct Problem;
 class ThemeManager;
+class TimelineLogPanel;
+class TimelinePanel;
+class TimelineSession;
 
 /// The workstation's window: console tabs (one ConsolePanel per open port), the Ports dock fed
 /// by a PortWatcher, the Problems dock and status bar, menus and the theme.
@@ -43,6 +47,9 @@ public:
     ConsolePanel *openPort(const QString &systemLocation);
     /// Lists a port the system does not (a pty path) and remembers it in the settings.
     void addManualPort(const QString &path);
+    /// Opens a saved log (or support bundle) in a tab of its own and shows its timeline;
+    /// null when the file cannot be read (the reason goes to the problems).
+    TimelineLogPanel *openLogForTimeline(const QString &path);
 
     [[nodiscard]] ConsolePanel *currentPanel() const;
     [[nodiscard]] QList<ConsolePanel *> panels() const;
@@ -50,6 +57,8 @@ public:
     [[nodiscard]] PortListModel *portListModel() const { return m_portModel; }
     [[nodiscard]] ProblemLog *problemLog() const { return m_problems; }
     [[nodiscard]] ThemeManager *themeManager() const { return m_theme; }
+    [[nodiscard]] TimelinePanel *timelinePanel() const { return m_timelinePanel; }
+    [[nodiscard]] QDockWidget *timelineDock() const { return m_timelineDock; }
     [[nodiscard]] const Settings &settings() const { return m_settings; }
     [[nodiscard]] CommandHistory &commandHistory() { return m_history; }
 
@@ -60,6 +69,8 @@ private:
     void setUpActions();
     void setUpStatusBar();
     void setUpPorts();
+    void setUpTimeline();
+    [[nodiscard]] static TimelineSession *timelineOf(QWidget *page);
     void connectActions();
     void applyTheme(Theme theme, bool remember);
     void updateExtraPorts();
@@ -87,6 +98,8 @@ private:
     ThemeManager *m_theme = nullptr;
     QLabel *m_stateLabel = nullptr;
     QToolButton *m_problemButton = nullptr;
+    TimelinePanel *m_timelinePanel = nullptr;
+    QDockWidget *m_timelineDock = nullptr;
 };
 
 } // namespace ps::gui

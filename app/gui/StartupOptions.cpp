@@ -28,7 +28,14 @@ StartupOptions::parse(const QStringList &arguments) {
                                     "Read and write settings in the INI file FILE instead of "
                                     "the user's settings (demos, tests)."),
         QStringLiteral("FILE"));
+    const QCommandLineOption timeline(
+        QStringLiteral("timeline"),
+        QCoreApplication::translate("StartupOptions",
+                                    "Open the saved log or support bundle FILE and show its "
+                                    "timeline. Repeatable."),
+        QStringLiteral("FILE"));
     parser.addOption(port);
+    parser.addOption(timeline);
     parser.addOption(theme);
     parser.addOption(settings);
 
@@ -67,6 +74,7 @@ StartupOptions::parse(const QStringList &arguments) {
                             .arg(parser.value(theme))});
     }
     options.settingsFile = parser.value(settings);
+    options.timelineLogs = parser.values(timeline);
     return options;
 }
 

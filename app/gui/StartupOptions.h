@@ -14,6 +14,7 @@ struct StartupOptions {
     QStringList ports;          ///< --port PATH (repeatable): add the port, select it, connect
     std::optional<Theme> theme; ///< --theme system|light|dark (this run only)
     QString settingsFile;       ///< --settings FILE: an INI file instead of the user's settings
+    QStringList timelineLogs;   ///< --timeline FILE (repeatable): open a saved log's timeline
 
     /// Why the program should stop instead of starting: --help, --version, or bad arguments.
     struct Exit {
