@@ -1,12 +1,15 @@
 #pragma once
 
 #include "device/PortInfo.h"
+#include "station/ClaimFlow.h"
+#include "station/ReprovisionFlow.h"
 
 #include <QList>
 #include <QObject>
 #include <QStringList>
 #include <QTextStream>
 #include <functional>
+#include <optional>
 #include <qcoro/qcorotask.h>
 
 namespace ps::cli {
@@ -19,6 +22,15 @@ namespace ps::cli {
 ///   provstation-cli token decode <token|->
 ///   provstation-cli at --port <port> [--timeout <ms>] <AT command>
 ///   provstation-cli timeline <logfile> [--json | --csv] [--rules <table.json>]
+///   provstation-cli claim --port <port> [cloud options] [--json]
+///   provstation-cli reprovision --port <port> [--via-shadow] [--sec-tag <n>] [cloud options]
+///   provstation-cli audit list|export --csv|--json|verify|unfinished|close <flow id>
+///
+/// claim and reprovision run the station's flows (ps::station::ClaimFlow, ReprovisionFlow):
+/// progress goes to `err`, the summary (JSON with --json) to `out`, and each run leaves one
+/// record in the audit database (--audit-db, else $PROVSTATION_AUDIT_DB, else the default in
+/// the application data folder). The API key comes from ApiKeyStore (--api-key-file, then
+/// $PROVSTATION_API_KEY, then the keychain) and is never printed.
 class CliApp : public QObject {
     Q_OBJECT
 public:
@@ -39,6 +51,17 @@ private:
     int tokenDecode(const QStringList &args);
     QCoro::Task<int> at(QStringList args);
     int timeline(const QStringList &args);
+
+    struct FlowOptions;
+    QCoro::Task<int> claim(QStringList args);
+    QCoro::Task<int> runFlow(QString kind, FlowOptions options,
+                             ps::station::ClaimOptions claimOptions,
+                             ps::station::ReprovisionOptions reprovisionOptions);
+    QCoro::Task<int> reprovision(QStringList args);
+    int audit(const QStringList &args);
+    /// Parses the options claim and reprovision share; removes them from `args`. Returns an
+    /// error text for a bad value.
+    static std::optional<QString> takeFlowOptions(QStringList &args, FlowOptions &options);
 
     QTextStream &m_out;
     QTextStream &m_err;

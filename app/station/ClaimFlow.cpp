@@ -80,8 +80,7 @@ ClaimFlow::ClaimFlow(const FlowSetup &setup, ClaimOptions options, QObject *pare
     StepDefinition provisionStep(
         u"provision"_s, u"Provision the device"_s, m_options.provisionTimeout,
         [this](AttemptPtr attempt) { return provision(std::move(attempt)); });
-    provisionStep.maxAttempts = 2;
-    provisionStep.retryDelay = m_options.retryDelay;
+    // One attempt: it re-triggers the device itself while it waits (ClaimOptions::retriggers).
     addStep(std::move(provisionStep));
 
     StepDefinition verifyStep(u"verify"_s, u"Verify the cloud connection"_s,
@@ -409,7 +408,7 @@ QCoro::Task<StepResult> ClaimFlow::provision(AttemptPtr attempt) {
     ProvisioningWatch watch;
     watch.since = mark;
     watch.retriggers = canTrigger ? m_options.retriggers : 0;
-    watch.bound = attempt->remaining();
+    watch.bound = attempt->budget();
     watch.canTrigger = canTrigger;
     auto followed = co_await followProvisioning(attempt, watch);
     if (!attempt->isActive())
@@ -455,16 +454,19 @@ QCoro::Task<StepResult> ClaimFlow::verify(AttemptPtr attempt) {
         co_return std::unexpected(noCloud());
     const QString id = deviceId();
     attempt->progress(u"Waiting for the device to connect to nRF Cloud"_s, 0.1);
+    // Most of the time goes to the device; a little is kept for asking the cloud.
+    const auto listingReserve =
+        std::max(5 * m_options.pollInterval, std::chrono::milliseconds(5000));
     auto connected = co_await waitForCloudConnection(
-        attempt, std::max<qsizetype>(0, m_provisionMark), attempt->remaining());
+        attempt, std::max<qsizetype>(0, m_provisionMark),
+        std::max(std::chrono::milliseconds(0), attempt->budget() - listingReserve));
     if (!attempt->isActive())
         co_return std::unexpected(StepError::abandoned());
     if (!connected)
         co_return std::unexpected(connected.error());
 
     attempt->progress(u"The device says: %1; asking nRF Cloud"_s.arg(connected->label), 0.6);
-    auto listed =
-        co_await waitUntilListed(attempt, id, attempt->remaining(), m_options.pollInterval);
+    auto listed = co_await waitUntilListed(attempt, id, attempt->budget(), m_options.pollInterval);
     if (!attempt->isActive())
         co_return std::unexpected(StepError::abandoned());
     if (!listed)

@@ -151,7 +151,7 @@ triggerProvisioning(QPointer<ps::device::DeviceLink> link, std::optional<Firmwar
         if (!isCommandNotFound(response.error()))
             co_return std::unexpected(
                 StepError::fromDevice(response.error(), u"Starting provisioning"_s));
-        qCInfo(lcStation).noquote() << "the device has no" << command;
+        qCDebug(lcStation).noquote() << "the device has no" << command;
         missing.append(command);
     }
     outcome.note = u"the firmware has no provisioning command ('%1' not found); waiting for the "

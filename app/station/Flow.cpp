@@ -27,6 +27,11 @@ std::chrono::milliseconds StepAttempt::remaining() const {
     return std::chrono::milliseconds(std::max<qint64>(0, left));
 }
 
+std::chrono::milliseconds StepAttempt::budget() const {
+    const auto margin = std::min(std::chrono::milliseconds(2000), m_timeout / 10);
+    return std::max(std::chrono::milliseconds(0), remaining() - margin);
+}
+
 void StepAttempt::progress(const QString &text, double fraction) const {
     if (Flow *owner = flow())
         Q_EMIT owner->stepProgress(m_stepId, text, fraction);
@@ -227,7 +232,7 @@ QCoro::Task<> Flow::drive() {
         finish(Verdict::Failed);
         co_return;
     }
-    qCInfo(lcStation).noquote() << m_kind << "flow" << m_id << (m_resumed ? "resumed" : "started");
+    qCDebug(lcStation).noquote() << m_kind << "flow" << m_id << (m_resumed ? "resumed" : "started");
 
     for (int index = 0; index < m_definitions.size(); ++index) {
         if (!shouldRun(index))
@@ -336,7 +341,7 @@ QCoro::Task<bool> Flow::runStep(int index) {
             record.hint = error.hint;
             record.durationMs = record.startedAt.msecsTo(now);
         }
-        qCInfo(lcStation).noquote()
+        qCDebug(lcStation).noquote()
             << "step" << definition.id << "attempt" << journalAttempt
             << "failed:" << error.toString() << (willRetry ? "(will retry)" : "");
         Q_EMIT stepFinished(definition.id, false, error.toString());
@@ -505,7 +510,7 @@ void Flow::finish(Verdict verdict) {
     }
     m_record = record;
     m_state = State::Finished;
-    qCInfo(lcStation).noquote() << m_kind << "flow" << m_id << "finished:" << verdictId(verdict);
+    qCDebug(lcStation).noquote() << m_kind << "flow" << m_id << "finished:" << verdictId(verdict);
     Q_EMIT finished(verdict);
 }
 

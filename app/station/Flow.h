@@ -45,6 +45,10 @@ public:
     [[nodiscard]] bool afterResume() const { return m_afterResume; }
     /// Time left before the flow gives up on this attempt (never negative).
     [[nodiscard]] std::chrono::milliseconds remaining() const;
+    /// remaining() less a small margin (a tenth of the timeout, at most 2 s): the bound for a
+    /// wait inside the step, so that the step's own, more precise message wins over the
+    /// flow's generic timeout.
+    [[nodiscard]] std::chrono::milliseconds budget() const;
     /// The flow, while the attempt is active; null otherwise.
     [[nodiscard]] Flow *flow() const { return isActive() ? m_flow.data() : nullptr; }
 

@@ -4,6 +4,10 @@
 #include "device/DeviceError.h"
 
 #include <QSysInfo>
+#ifdef Q_OS_UNIX
+#include <pwd.h>
+#include <unistd.h>
+#endif
 #include <array>
 #include <utility>
 
@@ -273,6 +277,11 @@ QString StationIdentity::defaultOperator() {
         if (!value.isEmpty())
             return value;
     }
+#ifdef Q_OS_UNIX
+    // Services and containers often run without $USER; the account database still knows.
+    if (const passwd *entry = ::getpwuid(::getuid()); entry && entry->pw_name)
+        return QString::fromLocal8Bit(entry->pw_name);
+#endif
     return u"unknown"_s;
 }
 

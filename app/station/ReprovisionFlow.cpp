@@ -564,7 +564,7 @@ QCoro::Task<StepResult> ReprovisionFlow::follow(AttemptPtr attempt) {
         }
         if (finals == ids.size())
             co_return doneWith(u"%1 command(s) succeeded"_s.arg(finals));
-        if (attempt->remaining() <= m_options.pollInterval) {
+        if (attempt->budget() <= m_options.pollInterval) {
             co_return std::unexpected(StepError::make(
                 StepError::Kind::Timeout,
                 u"The command did not finish within %1 s"_s.arg(clock.elapsed() / 1000),
@@ -585,16 +585,18 @@ QCoro::Task<StepResult> ReprovisionFlow::verify(AttemptPtr attempt) {
     QString note;
     if (monitor()) {
         attempt->progress(u"Waiting for the device to reconnect to nRF Cloud"_s, 0.1);
+        const auto listingReserve =
+            std::max(5 * m_options.pollInterval, std::chrono::milliseconds(5000));
         auto connected = co_await waitForCloudConnection(
-            attempt, std::max<qsizetype>(0, m_triggerMark), attempt->remaining());
+            attempt, std::max<qsizetype>(0, m_triggerMark),
+            std::max(std::chrono::milliseconds(0), attempt->budget() - listingReserve));
         if (!attempt->isActive())
             co_return std::unexpected(StepError::abandoned());
         if (!connected)
             co_return std::unexpected(connected.error());
         note = u"the device logged '%1'"_s.arg(connected->label);
     }
-    auto listed =
-        co_await waitUntilListed(attempt, id, attempt->remaining(), m_options.pollInterval);
+    auto listed = co_await waitUntilListed(attempt, id, attempt->budget(), m_options.pollInterval);
     if (!attempt->isActive())
         co_return std::unexpected(StepError::abandoned());
     if (!listed)

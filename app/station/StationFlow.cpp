@@ -106,7 +106,7 @@ QCoro::Task<StepResult> StationFlow::identifyStep(AttemptPtr attempt) {
     }
     if (!monitor->isOpen()) {
         attempt->progress(u"Waiting for the device to come back"_s);
-        const bool open = co_await monitor->waitForOpen(attempt->remaining());
+        const bool open = co_await monitor->waitForOpen(attempt->budget());
         if (!attempt->isActive())
             co_return std::unexpected(StepError::abandoned());
         if (!open) {
@@ -204,7 +204,7 @@ StationFlow::waitUntilListed(AttemptPtr attempt, QString deviceId, std::chrono::
                                return d.id.compare(deviceId, Qt::CaseInsensitive) == 0;
                            });
         const auto left = bound - std::chrono::milliseconds(clock.elapsed());
-        const bool lastChance = left <= interval || attempt->remaining() <= interval;
+        const bool lastChance = left <= interval || attempt->budget() <= interval;
         if (polls == 1 || found || !listed || lastChance)
             noteCall(attempt, u"GET devices?deviceIds={id}"_s, listed);
         if (!listed && !listed.error().retryable)
@@ -250,22 +250,32 @@ QCoro::Task<StepResult> StationFlow::followProvisioning(AttemptPtr attempt,
     QStringList failures;
     while (true) {
         const auto left =
-            smaller(watch.bound - std::chrono::milliseconds(clock.elapsed()), attempt->remaining());
+            smaller(watch.bound - std::chrono::milliseconds(clock.elapsed()), attempt->budget());
         auto outcome = co_await monitor->waitForEvent(isProvisioningOutcome, cursor, left);
         if (!attempt->isActive())
             co_return std::unexpected(StepError::abandoned());
         if (!outcome) {
-            QString hint = u"Look at the device's log: it may have no LTE connection, or be "
-                           "waiting out a backoff; run the flow again to continue."_s;
-            bool lteUp = false;
-            for (qsizetype i = watch.since; monitor && i < monitor->mark(); ++i) {
+            // What the device showed decides the advice: LTE down, its own attempts failing,
+            // or nothing at all.
+            QString lastLteState;
+            for (qsizetype i = 0; monitor && i < monitor->mark(); ++i) {
                 const DeviceEvent &event = monitor->events()[size_t(i)];
                 if (event.lane == TimelineLane::Lte)
-                    lteUp = event.state == u"pdn-up" || event.state == u"registered";
+                    lastLteState = event.state;
             }
-            if (monitor && !lteUp && monitor->mark() > watch.since)
+            const bool lteDown = !lastLteState.isEmpty() && lastLteState != u"pdn-up" &&
+                                 lastLteState != u"registered" && lastLteState != u"psm";
+            QString hint;
+            if (lteDown)
                 hint = u"The device has no LTE connection: check the SIM, the antenna and the "
                        "coverage, then run the flow again."_s;
+            else if (!failures.isEmpty())
+                hint = u"The device's own attempts failed (last: %1): read the device's log; the "
+                       "provisioning service may be unreachable from its network."_s.arg(
+                           failures.back());
+            else
+                hint = u"The device did not report provisioning: check that its firmware "
+                       "provisions on request, and run the flow again to continue."_s;
             QString message =
                 u"The device did not finish provisioning within %1 s"_s.arg(clock.elapsed() / 1000);
             if (!failures.isEmpty())
@@ -309,7 +319,7 @@ StationFlow::waitForCloudConnection(AttemptPtr attempt, qsizetype since,
         [](const DeviceEvent &event) {
             return event.lane == TimelineLane::Cloud && event.state == u"connected";
         },
-        since, smaller(bound, attempt->remaining()));
+        since, smaller(bound, attempt->budget()));
     if (!attempt->isActive())
         co_return std::unexpected(StepError::abandoned());
     if (!connected) {
