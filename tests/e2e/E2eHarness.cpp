@@ -15,12 +15,13 @@ namespace ps::e2e {
 
 // ---- CloudSimProcess ----------------------------------------------------------------------------
 
-CloudSimProcess::CloudSimProcess(QString stateDir, QString registry)
+CloudSimProcess::CloudSimProcess(QString stateDir, QString registry, QStringList extraArguments)
     : m_stateDir(std::move(stateDir))
     , m_registry(std::move(registry)) {
     m_process.setProgram(QStringLiteral(PROVSTATION_CLOUDSIM_EXECUTABLE));
-    m_process.setArguments({u"--state"_s, m_stateDir, u"--registry"_s, m_registry, u"--api-key"_s,
-                            QString::fromLatin1(ApiKey)});
+    m_process.setArguments(QStringList{u"--state"_s, m_stateDir, u"--registry"_s, m_registry,
+                                       u"--api-key"_s, QString::fromLatin1(ApiKey)} +
+                           extraArguments);
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
 }
 
@@ -73,13 +74,14 @@ cloud::CloudSettings CloudSimProcess::settings() const {
 
 // ---- E2eWorld -----------------------------------------------------------------------------------
 
-E2eWorld::E2eWorld(std::optional<QString> caFile) {
+E2eWorld::E2eWorld(std::optional<QString> caFile, QStringList cloudSimArguments) {
     if (!m_dir.isValid()) {
         fail(u"no temporary folder"_s);
         return;
     }
     const QString registry = m_dir.filePath(u"registry.jsonl"_s);
-    m_cloudSim = std::make_unique<CloudSimProcess>(m_dir.filePath(u"cloudsim"_s), registry);
+    m_cloudSim = std::make_unique<CloudSimProcess>(m_dir.filePath(u"cloudsim"_s), registry,
+                                                   std::move(cloudSimArguments));
     if (!m_cloudSim->start()) {
         fail(u"provstation-cloudsim did not start: "_s + m_cloudSim->output());
         return;
@@ -157,25 +159,31 @@ std::expected<QStringList, QString> E2eWorld::shell(const QString &command) {
     return response->lines;
 }
 
-qsizetype E2eWorld::claimAndProvision() {
+bool E2eWorld::claim() {
     if (!isReady())
-        return -1;
+        return false;
     // The unclaimed device has tried once and backs off; then it is safe to claim.
     if (waitForLine(u"Connection attempt failed, backoff time"_s) < 0) {
         fail(u"the unclaimed device never backed off"_s);
-        return -1;
+        return false;
     }
     auto token = QCoro::waitFor(m_link->modem()->attestationToken());
     if (!token) {
         fail(u"no attestation token: "_s + token.error().message);
-        return -1;
+        return false;
     }
     cloud::ProvisioningApi provisioning(*m_rest);
     auto claimed = QCoro::waitFor(provisioning.claim(token->text));
     if (!claimed) {
         fail(u"claim failed: "_s + claimed.error().toString());
-        return -1;
+        return false;
     }
+    return true;
+}
+
+qsizetype E2eWorld::claimAndProvision() {
+    if (!claim())
+        return -1;
     const qsizetype start = mark();
     if (auto started = shell(u"att_cloud provision"_s); !started) {
         fail(u"att_cloud provision: "_s + started.error());

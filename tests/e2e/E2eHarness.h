@@ -24,7 +24,8 @@ class CloudSimProcess {
 public:
     static constexpr auto ApiKey = "e2e-api-key-41c7";
 
-    CloudSimProcess(QString stateDir, QString registry);
+    /// `extraArguments` go to the command line as well (faults, for instance).
+    CloudSimProcess(QString stateDir, QString registry, QStringList extraArguments = {});
     ~CloudSimProcess();
 
     /// Starts it and reads the ports from the startup summary.
@@ -51,8 +52,10 @@ class E2eWorld {
 public:
     static constexpr double Speed = 100;
 
-    /// `caFile` overrides the CA the device trusts (default: the stand-in's).
-    explicit E2eWorld(std::optional<QString> caFile = std::nullopt);
+    /// `caFile` overrides the CA the device trusts (default: the stand-in's);
+    /// `cloudSimArguments` are added to the stand-in's command line.
+    explicit E2eWorld(std::optional<QString> caFile = std::nullopt,
+                      QStringList cloudSimArguments = {});
     ~E2eWorld();
 
     /// Everything started; the device booted and its shell answers.
@@ -77,9 +80,11 @@ public:
     /// Runs a shell command and returns its response lines, or the error text.
     std::expected<QStringList, QString> shell(const QString &command);
 
-    /// Claims the device over REST with its attestation token (read through ModemClient), runs
-    /// `att_cloud provision` and waits for `Connected to Cloud`. Returns the first line index of
-    /// the provisioning (after the claim), or -1 with the reason in problem().
+    /// Waits until the unclaimed device has tried once and backs off, then claims it over REST
+    /// with its attestation token (read through ModemClient). False with problem() on failure.
+    bool claim();
+    /// claim(), then `att_cloud provision` and waits for `Connected to Cloud`. Returns the first
+    /// line index of the provisioning (after the claim), or -1 with the reason in problem().
     qsizetype claimAndProvision();
 
 private:

@@ -6,6 +6,7 @@
 #include "core/AttestationToken.h"
 #include "device/ModemClient.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <gtest/gtest.h>
@@ -244,6 +245,37 @@ TEST(ProvisioningE2e, ADeviceWithTheWrongCaFailsProvisioningAndKeepsRunning) {
     const auto model = QCoro::waitFor(world.link().modem()->model());
     ASSERT_TRUE(model) << model.error().message.toStdString();
     EXPECT_EQ(*model, u"nRF9151-LACA"_s);
+}
+
+TEST(ProvisioningE2e, ARebootInTheMiddleOfProvisioningEndsTheAttemptAndTheNextBootFinishesIt) {
+    // Every command request waits two seconds: long enough to reboot the device inside one.
+    E2eWorld world(std::nullopt, {u"--latency"_s, u"2000"_s, u"--fault-path"_s, u"coaps/p/cmd"_s});
+    ASSERT_TRUE(world.isReady()) << world.problem().toStdString();
+    ASSERT_TRUE(world.claim()) << world.problem().toStdString();
+
+    const qsizetype start = world.mark();
+    ASSERT_TRUE(world.shell(u"att_cloud provision"_s));
+    ASSERT_GE(world.waitForLine(u"nrf_provisioning_coap: Requesting commands"_s, start), 0)
+        << linesFrom(world, start);
+    ASSERT_TRUE(world.link().send("kernel reboot cold\r\n"));
+    const qsizetype boot = world.waitForLine(u"*** Booting Asset Tracker Template"_s, start);
+    ASSERT_GE(boot, 0) << linesFrom(world, start);
+    // Nothing of the old attempt shows up in the new boot, and the new boot provisions.
+    ASSERT_GE(world.waitForLine(u"Connected to Cloud"_s, boot, 30000), 0) << linesFrom(world, boot);
+    EXPECT_LT(world.find(u"Processing commands"_s, start, boot), 0) << linesFrom(world, start);
+    for (const ProvisioningCommand &command : commandsOf(world))
+        EXPECT_EQ(command.status, ProvisioningCommand::Status::Succeeded)
+            << command.statusText.toStdString();
+
+    // Quitting in the middle of a request does not wait for its answer.
+    const qsizetype again = world.mark();
+    ASSERT_TRUE(world.shell(u"att_cloud provision"_s));
+    ASSERT_GE(world.waitForLine(u"nrf_provisioning_coap: Requesting commands"_s, again), 0)
+        << linesFrom(world, again);
+    QElapsedTimer clock;
+    clock.start();
+    EXPECT_EQ(world.devsim().stop(), 0);
+    EXPECT_LT(clock.elapsed(), 1500);
 }
 
 } // namespace

@@ -300,14 +300,10 @@ void ProvisioningCloud::networkChanged(bool connected) {
 // ---- jobs (worker thread) ---------------------------------------------------------------------
 
 CoapDtlsClient *ProvisioningCloud::cloudSession() {
-    bool survived = false;
-    {
-        std::lock_guard lock(m_mutex);
-        survived = m_networkUp && m_cloudLosses == m_networkLosses;
-    }
-    if (m_cloud && (!survived || !m_cloud->isConnected()))
+    if (m_cloud && !m_cloud->isConnected())
         m_cloud.reset();
-    return m_cloud.get();
+    std::lock_guard lock(m_mutex);
+    return m_networkUp ? m_cloud.get() : nullptr;
 }
 
 void ProvisioningCloud::runConnect(const Ticket &ticket, QObject *context,
@@ -316,14 +312,12 @@ void ProvisioningCloud::runConnect(const Ticket &ticket, QObject *context,
         deliver(context, [done, result] { done(result); });
     };
     m_cloud.reset();
-    quint64 losses = 0;
     {
         std::lock_guard lock(m_mutex);
         if (!m_networkUp) {
             finish(ConnectResult::Failed);
             return;
         }
-        losses = m_networkLosses;
     }
     const auto cloudCa = rootCa(ticket, NrfCloudSecTag);
     const auto provisioningCa = cloudCa && cloudCa->isEmpty() ? rootCa(ticket, ProvisioningCaSecTag)
@@ -388,8 +382,8 @@ void ProvisioningCloud::runConnect(const Ticket &ticket, QObject *context,
         return;
     }
     log(ticket, LogLevel::Info, "nrf_cloud_coap_transport", "Authorized");
+    log(ticket, LogLevel::Info, "nrf_cloud_coap_transport", "DTLS CID is active");
     m_cloud = std::move(session);
-    m_cloudLosses = losses;
     finish(ConnectResult::Connected);
 }
 
@@ -414,6 +408,8 @@ void ProvisioningCloud::runPoll(const Ticket &ticket, QObject *context,
                              networkBound(CloudRequestTimeout), abortCheck(ticket));
         if (!answer && answer.error() == CoapDtlsClient::Error::Aborted)
             return;
+        if (!answer)
+            m_cloud.reset(); // the session is of no use any more; ATT reconnects when it asks
         if (answer && answer->code == code(2, 5))
             delta = answer->payload;
         else
@@ -437,6 +433,8 @@ void ProvisioningCloud::runCloudRequest(const Ticket &ticket, int method, const 
     }
     const auto answer = session->request(CoapDtlsClient::Method(method), path, json, FormatJson,
                                          networkBound(CloudRequestTimeout), abortCheck(ticket));
+    if (!answer)
+        m_cloud.reset();
     if (!answer || (answer->code >> 5) != 2)
         log(ticket, LogLevel::Error, "cloud",
             "CoAP " + path + " failed: " +

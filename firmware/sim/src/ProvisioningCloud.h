@@ -45,8 +45,10 @@ struct CloudEndpoint {
 /// How the port behaves like a modem:
 ///  - The server is verified with the root CA in sec tag 189298 (provisioning), or for nRF Cloud
 ///    CoAP with the CA in sec tag 16842753 when one is stored there, else 189298's.
-///  - LTE going down ends the DTLS session (the modem closes its sockets); the next request
-///    reports PROV_ERR_NOTCONN and the client reconnects and authenticates again.
+///  - LTE going down ends the provisioning service's DTLS session (the next request reports
+///    PROV_ERR_NOTCONN and the client reconnects and authenticates again); the nRF Cloud CoAP
+///    session survives it, as with DTLS connection IDs on the nRF91, but carries nothing while
+///    LTE is down.
 ///  - Device-time bounds (the client's 120 s LTE wait, 30 s per request) are scaled by `--speed`
 ///    but never shorter than ten host seconds, since the network itself is not simulated.
 ///  - Settings (the last correlation id, config commands) live in `<state>/provisioning.json`.
@@ -126,7 +128,7 @@ private:
                  std::function<void(std::optional<QByteArray>)> done);
     void runCloudRequest(const Ticket &ticket, int method, const QByteArray &path,
                          const QByteArray &json);
-    /// The nRF Cloud session, if it survived since it was made (LTE never went down).
+    /// The nRF Cloud session, if there is one and LTE is up.
     CoapDtlsClient *cloudSession();
 
     const CloudEndpoint m_endpoint;
@@ -149,7 +151,6 @@ private:
 
     // Worker only.
     std::unique_ptr<CoapDtlsClient> m_cloud;
-    quint64 m_cloudLosses = 0; ///< m_networkLosses when m_cloud was connected
     std::unique_ptr<ProvisioningRun> m_provisioning;
 
     std::thread m_worker; ///< last: starts after everything above exists

@@ -17,6 +17,7 @@ namespace {
 
 constexpr auto RequestTimeout = 30s; // PROTOCOL §7: 30 s per request (device time)
 constexpr auto ModemStateRecheck = 100ms;
+constexpr quint64 SkipWhenCalledOffMs = 24ull * 3600 * 1000; // beyond every bound of the client
 
 LogLevel levelOf(prov_log_level level) {
     switch (level) {
@@ -139,6 +140,7 @@ ProvisioningRun::~ProvisioningRun() = default;
 
 CloudPort::ProvisioningResult ProvisioningRun::run(const ProvisioningCloud::Ticket &ticket) {
     m_ticket = ticket;
+    m_skippedThisRun = false;
     if (!m_ready)
         return CloudPort::ProvisioningResult::Failed;
     const prov_result result = prov_client_run(m_client.get());
@@ -271,8 +273,12 @@ void ProvisioningRun::coapDisconnect() {
 
 // ---- clock ------------------------------------------------------------------------------------
 
-quint64 ProvisioningRun::uptimeMs() const {
-    return quint64(double(m_uptime.elapsed()) * m_cloud.m_speed);
+quint64 ProvisioningRun::uptimeMs() {
+    if (!m_skippedThisRun && m_cloud.stale(m_ticket)) {
+        m_skippedThisRun = true;
+        m_skippedMs += SkipWhenCalledOffMs;
+    }
+    return quint64(double(m_uptime.elapsed()) * m_cloud.m_speed) + m_skippedMs;
 }
 
 void ProvisioningRun::sleepMs(quint32 ms) {

@@ -42,7 +42,7 @@ private:
     int coapConnect();
     int coapRequest(const prov_coap_request *request, prov_coap_response *response);
     void coapDisconnect();
-    [[nodiscard]] quint64 uptimeMs() const;
+    quint64 uptimeMs();
     bool modemTimeValid();
     void sleepMs(quint32 ms);
     int waitModemState(prov_modem_state state, quint32 timeoutMs);
@@ -60,6 +60,10 @@ private:
     std::unique_ptr<CoapDtlsClient> m_session;
     quint64 m_sessionLosses = 0; ///< network losses counted when the session was made
     QElapsedTimer m_uptime;
+    /// Added to the uptime once a run is called off, so the client's time-bounded loops end at
+    /// once; only grows, so the uptime never goes backwards.
+    quint64 m_skippedMs = 0;
+    bool m_skippedThisRun = false;
 
     std::vector<unsigned char> m_rx;
     std::vector<unsigned char> m_tx;
