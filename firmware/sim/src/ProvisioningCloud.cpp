@@ -175,10 +175,10 @@ void ProvisioningCloud::postToHost(const Ticket &ticket, std::function<void(Clou
         Qt::QueuedConnection);
 }
 
-void ProvisioningCloud::deliver(QObject *context, std::function<void()> done) {
+void ProvisioningCloud::deliver(const QPointer<QObject> &context, std::function<void()> done) {
     QMetaObject::invokeMethod(
         this,
-        [guard = QPointer<QObject>(context), done = std::move(done)] {
+        [guard = context, done = std::move(done)] {
             if (guard)
                 done();
         },
@@ -244,9 +244,8 @@ void ProvisioningCloud::attach(CloudHost *host) {
 }
 
 void ProvisioningCloud::connect(QObject *context, std::function<void(ConnectResult)> done) {
-    enqueue(true, [this, context, done = std::move(done)](const Ticket &ticket) {
-        runConnect(ticket, context, done);
-    });
+    enqueue(true, [this, context = QPointer<QObject>(context), done = std::move(done)](
+                      const Ticket &ticket) { runConnect(ticket, context, done); });
 }
 
 void ProvisioningCloud::disconnect() {
@@ -263,16 +262,14 @@ void ProvisioningCloud::disconnect() {
 }
 
 void ProvisioningCloud::provision(QObject *context, std::function<void(ProvisioningResult)> done) {
-    enqueue(true, [this, context, done = std::move(done)](const Ticket &ticket) {
-        runProvision(ticket, context, done);
-    });
+    enqueue(true, [this, context = QPointer<QObject>(context), done = std::move(done)](
+                      const Ticket &ticket) { runProvision(ticket, context, done); });
 }
 
 void ProvisioningCloud::pollShadowDelta(QObject *context,
                                         std::function<void(std::optional<QByteArray>)> done) {
-    enqueue(true, [this, context, done = std::move(done)](const Ticket &ticket) {
-        runPoll(ticket, context, done);
-    });
+    enqueue(true, [this, context = QPointer<QObject>(context), done = std::move(done)](
+                      const Ticket &ticket) { runPoll(ticket, context, done); });
 }
 
 void ProvisioningCloud::reportShadow(const QByteArray &reportedJson) {
@@ -306,7 +303,7 @@ CoapDtlsClient *ProvisioningCloud::cloudSession() {
     return m_networkUp ? m_cloud.get() : nullptr;
 }
 
-void ProvisioningCloud::runConnect(const Ticket &ticket, QObject *context,
+void ProvisioningCloud::runConnect(const Ticket &ticket, const QPointer<QObject> &context,
                                    std::function<void(ConnectResult)> done) {
     const auto finish = [&](ConnectResult result) {
         deliver(context, [done, result] { done(result); });
@@ -387,7 +384,7 @@ void ProvisioningCloud::runConnect(const Ticket &ticket, QObject *context,
     finish(ConnectResult::Connected);
 }
 
-void ProvisioningCloud::runProvision(const Ticket &ticket, QObject *context,
+void ProvisioningCloud::runProvision(const Ticket &ticket, const QPointer<QObject> &context,
                                      std::function<void(ProvisioningResult)> done) {
     m_cloud.reset(); // ATT leaves nRF Cloud CoAP while it provisions
     if (!m_provisioning || m_provisioning->epoch() != ticket.epoch)
@@ -398,7 +395,7 @@ void ProvisioningCloud::runProvision(const Ticket &ticket, QObject *context,
     deliver(context, [done, result] { done(result); });
 }
 
-void ProvisioningCloud::runPoll(const Ticket &ticket, QObject *context,
+void ProvisioningCloud::runPoll(const Ticket &ticket, const QPointer<QObject> &context,
                                 std::function<void(std::optional<QByteArray>)> done) {
     CoapDtlsClient *session = cloudSession();
     std::optional<QByteArray> delta;

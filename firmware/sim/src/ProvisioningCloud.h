@@ -3,6 +3,7 @@
 #include "CloudPort.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <atomic>
 #include <condition_variable>
@@ -104,8 +105,9 @@ private:
     std::optional<T> onHost(const Ticket &ticket, std::function<T(CloudHost &)> call);
     /// Posts `call` to the Qt thread without waiting (log records, LTE requests), in order.
     void postToHost(const Ticket &ticket, std::function<void(CloudHost &)> call);
-    /// Calls `done` on the Qt thread if `context` still exists.
-    void deliver(QObject *context, std::function<void()> done);
+    /// Calls `done` on the Qt thread if `context` still exists. The guard is made on the Qt
+    /// thread (in the CloudPort calls) and only read there.
+    void deliver(const QPointer<QObject> &context, std::function<void()> done);
     void log(const Ticket &ticket, LogLevel level, QByteArray module, QByteArray message,
              QByteArray function = {});
 
@@ -120,11 +122,11 @@ private:
     std::optional<QByteArray> rootCa(const Ticket &ticket, quint32 secTag);
     std::function<bool()> abortCheck(const Ticket &ticket);
 
-    void runConnect(const Ticket &ticket, QObject *context,
+    void runConnect(const Ticket &ticket, const QPointer<QObject> &context,
                     std::function<void(ConnectResult)> done);
-    void runProvision(const Ticket &ticket, QObject *context,
+    void runProvision(const Ticket &ticket, const QPointer<QObject> &context,
                       std::function<void(ProvisioningResult)> done);
-    void runPoll(const Ticket &ticket, QObject *context,
+    void runPoll(const Ticket &ticket, const QPointer<QObject> &context,
                  std::function<void(std::optional<QByteArray>)> done);
     void runCloudRequest(const Ticket &ticket, int method, const QByteArray &path,
                          const QByteArray &json);
