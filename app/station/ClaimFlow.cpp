@@ -373,6 +373,8 @@ QCoro::Task<StepResult> ClaimFlow::provision(AttemptPtr attempt) {
         if (!attempt->isActive())
             co_return std::unexpected(StepError::abandoned());
         if (listed && *listed) {
+            if (auto stored = setFact(u"alreadyProvisioned"_s, true); !stored)
+                co_return std::unexpected(stored.error());
             StepSuccess skipped;
             skipped.skipped = true;
             skipped.note = u"already provisioned: nRF Cloud lists the device and no commands "
@@ -392,7 +394,7 @@ QCoro::Task<StepResult> ClaimFlow::provision(AttemptPtr attempt) {
     bool canTrigger = false;
     if (m_options.trigger == ClaimOptions::Trigger::Shell) {
         attempt->progress(u"Starting on-device provisioning"_s, 0.02);
-        auto triggered = co_await triggerProvisioning(link(), deviceMonitor->firmwareVersion());
+        auto triggered = co_await triggerWhenReachable(attempt);
         if (!attempt->isActive())
             co_return std::unexpected(StepError::abandoned());
         if (!triggered)
@@ -410,6 +412,7 @@ QCoro::Task<StepResult> ClaimFlow::provision(AttemptPtr attempt) {
     watch.retriggers = canTrigger ? m_options.retriggers : 0;
     watch.bound = attempt->budget();
     watch.canTrigger = canTrigger;
+    watch.deviceId = id;
     auto followed = co_await followProvisioning(attempt, watch);
     if (!attempt->isActive())
         co_return std::unexpected(StepError::abandoned());
@@ -453,6 +456,27 @@ QCoro::Task<StepResult> ClaimFlow::verify(AttemptPtr attempt) {
     if (!hasCloud())
         co_return std::unexpected(noCloud());
     const QString id = deviceId();
+    if (fact(u"alreadyProvisioned"_s).toBool()) {
+        // Provisioned by an earlier run: the device connected then, not necessarily while this
+        // run watched its log, so the cloud's view decides.
+        auto listed = co_await waitUntilListed(attempt, id, 0ms, 0ms);
+        if (!attempt->isActive())
+            co_return std::unexpected(StepError::abandoned());
+        if (!listed)
+            co_return std::unexpected(listed.error());
+        if (!*listed) {
+            co_return std::unexpected(
+                StepError::make(StepError::Kind::Refused, u"nRF Cloud no longer lists the device"_s,
+                                u"Reprovision the device to give it new cloud credentials."_s));
+        }
+        StepSuccess success;
+        const auto seen = monitor() ? monitor()->cloudConnectedSince(0) : std::nullopt;
+        success.note = seen ? u"provisioned before; the device logged '%1' and nRF Cloud lists "
+                              "it"_s.arg(seen->label)
+                            : u"provisioned before; nRF Cloud lists the device (its connection "
+                              "was not watched in this run)"_s;
+        co_return success;
+    }
     attempt->progress(u"Waiting for the device to connect to nRF Cloud"_s, 0.1);
     // Most of the time goes to the device; a little is kept for asking the cloud.
     const auto listingReserve =

@@ -68,7 +68,8 @@ bool DeviceMonitor::isOpen() const {
 }
 
 QString DeviceMonitor::firmware() const {
-    return m_engine.summary().firmware;
+    const QString seen = m_engine.summary().firmware;
+    return seen.isEmpty() ? m_firmwareHint : seen;
 }
 
 std::optional<FirmwareVersion> DeviceMonitor::firmwareVersion() const {

@@ -69,6 +69,9 @@ public:
     /// v1.5.0"), empty when no banner came by while the monitor watched.
     [[nodiscard]] QString firmware() const;
     [[nodiscard]] std::optional<FirmwareVersion> firmwareVersion() const;
+    /// What firmware() says until the monitor sees a banner itself: the banner a console saw
+    /// before the flow began (the device booted before the monitor watched).
+    void setFirmwareHint(const QString &firmware) { m_firmwareHint = firmware; }
 
     /// A cloud-side event (lane cloudApi), e.g. "claimed", "command-created".
     void addCloudEvent(QStringView state, const QString &label = {},
@@ -97,6 +100,7 @@ private:
     void offer(const DeviceEvent &event);
 
     QPointer<ps::device::DeviceLink> m_link;
+    QString m_firmwareHint;
     ps::core::TimelineEngine m_engine;
     std::vector<DeviceEvent> m_events;
     quint32 m_nextSequence = 0; ///< engine sequence of the next event not yet collected

@@ -212,6 +212,8 @@ QCoro::Task<StepResult> ReprovisionFlow::compare(AttemptPtr attempt) {
     }
 
     if (atHand) {
+        if (auto open = co_await ensureDeviceOpen(attempt); !open)
+            co_return std::unexpected(open.error());
         attempt->progress(u"Reading the device's credentials on sec tag %1"_s.arg(m_options.secTag),
                           0.1);
         auto credentials = co_await readCredentials(link(), m_options.secTag);
@@ -438,8 +440,7 @@ QCoro::Task<StepResult> ReprovisionFlow::trigger(AttemptPtr attempt) {
         co_return skippedBecause(u"the device picks the command up at its next provisioning "
                                  "check"_s);
     case ReprovisionOptions::Trigger::Shell: {
-        auto triggered = co_await triggerProvisioning(
-            link(), deviceMonitor ? deviceMonitor->firmwareVersion() : std::nullopt);
+        auto triggered = co_await triggerWhenReachable(attempt);
         if (!attempt->isActive())
             co_return std::unexpected(StepError::abandoned());
         if (!triggered)
@@ -477,6 +478,8 @@ QCoro::Task<StepResult> ReprovisionFlow::trigger(AttemptPtr attempt) {
         note = u"shadow command [1, %1] set"_s.arg(*requested);
     }
     if (link()) {
+        if (auto open = co_await ensureDeviceOpen(attempt); !open)
+            co_return std::unexpected(open.error());
         attempt->progress(u"Asking the device to read its shadow now"_s, 0.7);
         auto polled = co_await pollShadowDelta(link());
         if (!attempt->isActive())

@@ -71,8 +71,10 @@ StationFlow::StationFlow(QString kind, const FlowSetup &setup, QObject *parent)
     : Flow(std::move(kind), setup.store, setup.station, parent)
     , m_link(setup.device)
     , m_cloud(setup.cloud) {
-    if (setup.device)
+    if (setup.device) {
         m_monitor = new DeviceMonitor(setup.device, this);
+        m_monitor->setFirmwareHint(setup.firmware);
+    }
     watchRetries(setup.cloud);
 }
 
@@ -146,6 +148,47 @@ QCoro::Task<StepResult> StationFlow::identifyStep(AttemptPtr attempt) {
     co_return success;
 }
 
+QCoro::Task<std::expected<void, StepError>> StationFlow::ensureDeviceOpen(AttemptPtr attempt) {
+    QPointer<DeviceMonitor> monitor = m_monitor;
+    if (!monitor) {
+        co_return std::unexpected(StepError::make(StepError::Kind::Configuration,
+                                                  u"No device is connected to this flow"_s));
+    }
+    if (monitor->isOpen())
+        co_return {};
+    attempt->progress(u"Waiting for the device to come back"_s);
+    const bool open = co_await monitor->waitForOpen(attempt->budget());
+    if (!attempt->isActive())
+        co_return std::unexpected(StepError::abandoned());
+    if (!open) {
+        co_return std::unexpected(StepError::make(
+            StepError::Kind::Unreachable, u"The device did not come back"_s,
+            u"Check the cable and that the device is powered, then run the flow again."_s, true));
+    }
+    co_return {};
+}
+
+QCoro::Task<std::expected<TriggerOutcome, StepError>>
+StationFlow::triggerWhenReachable(AttemptPtr attempt) {
+    constexpr int Tries = 5;
+    for (int tries = 1;; ++tries) {
+        if (auto open = co_await ensureDeviceOpen(attempt); !open)
+            co_return std::unexpected(open.error());
+        QPointer<DeviceMonitor> monitor = m_monitor;
+        auto triggered = co_await triggerProvisioning(m_link, monitor ? monitor->firmwareVersion()
+                                                                      : std::nullopt);
+        if (!attempt->isActive())
+            co_return std::unexpected(StepError::abandoned());
+        if (triggered || triggered.error().kind != StepError::Kind::Unreachable || tries == Tries)
+            co_return triggered;
+        attempt->progress(u"The device went away while starting provisioning; waiting for it"_s);
+        // The link notices the loss and reconnects; give it a moment before looking.
+        co_await QCoro::sleepFor(std::chrono::milliseconds(200));
+        if (!attempt->isActive())
+            co_return std::unexpected(StepError::abandoned());
+    }
+}
+
 QCoro::Task<std::expected<std::optional<ps::cloud::ClaimedDevice>, StepError>>
 StationFlow::findClaim(AttemptPtr attempt, QString deviceId) {
     if (!hasCloud())
@@ -166,7 +209,7 @@ StationFlow::findClaim(AttemptPtr attempt, QString deviceId) {
 }
 
 QCoro::Task<std::expected<QList<ps::cloud::ProvisioningCommand>, StepError>>
-StationFlow::listCommands(AttemptPtr attempt, QString deviceId) {
+StationFlow::listCommands(AttemptPtr attempt, QString deviceId, bool record) {
     if (!hasCloud())
         co_return std::unexpected(noCloud());
     beginCloudCall(u"claimed-devices/"_s + deviceId + u"/provisioning"_s);
@@ -175,7 +218,8 @@ StationFlow::listCommands(AttemptPtr attempt, QString deviceId) {
     if (!attempt->isActive())
         co_return std::unexpected(StepError::abandoned());
     endCloudCall();
-    noteCall(attempt, u"GET claimed-devices/{id}/provisioning"_s, commands);
+    if (record || !commands)
+        noteCall(attempt, u"GET claimed-devices/{id}/provisioning"_s, commands);
     if (!commands)
         co_return std::unexpected(StepError::fromCloud(
             commands.error(), u"Listing the device's provisioning commands"_s));
@@ -251,9 +295,29 @@ QCoro::Task<StepResult> StationFlow::followProvisioning(AttemptPtr attempt,
     while (true) {
         const auto left =
             smaller(watch.bound - std::chrono::milliseconds(clock.elapsed()), attempt->budget());
-        auto outcome = co_await monitor->waitForEvent(isProvisioningOutcome, cursor, left);
+        const bool checkCloud = !watch.deviceId.isEmpty() && left > watch.cloudCheckInterval;
+        auto outcome = co_await monitor->waitForEvent(isProvisioningOutcome, cursor,
+                                                      checkCloud ? watch.cloudCheckInterval : left);
         if (!attempt->isActive())
             co_return std::unexpected(StepError::abandoned());
+        if (!outcome && checkCloud) {
+            // Nothing from the device for a while: its "finished" may have been lost with the
+            // cable out. The cloud knows whether every command was done.
+            auto commands = co_await listCommands(attempt, watch.deviceId, false);
+            if (!attempt->isActive())
+                co_return std::unexpected(StepError::abandoned());
+            if (commands && !commands->isEmpty() &&
+                std::ranges::all_of(*commands, [](const ps::cloud::ProvisioningCommand &c) {
+                    return c.status == ps::cloud::ProvisioningCommand::Status::Succeeded;
+                })) {
+                recordCloudCall(attempt, u"GET claimed-devices/{id}/provisioning"_s, nullptr);
+                StepSuccess success;
+                success.note = u"nRF Cloud reports every command done (the device's own report "
+                               "was not seen)"_s;
+                co_return success;
+            }
+            continue;
+        }
         if (!outcome) {
             // What the device showed decides the advice: LTE down, its own attempts failing,
             // or nothing at all.
@@ -294,12 +358,14 @@ QCoro::Task<StepResult> StationFlow::followProvisioning(AttemptPtr attempt,
             --retriggersLeft;
             attempt->progress(
                 u"The device's attempt ended (%1); starting another one"_s.arg(outcome->label));
-            auto triggered = co_await triggerProvisioning(
-                m_link, monitor ? monitor->firmwareVersion() : std::nullopt);
+            auto triggered = co_await triggerWhenReachable(attempt);
             if (!attempt->isActive())
                 co_return std::unexpected(StepError::abandoned());
-            if (!triggered)
+            // A device that is away (cable pulled) gets its own retry or the next trigger.
+            if (!triggered && triggered.error().kind != StepError::Kind::Unreachable)
                 co_return std::unexpected(triggered.error());
+            if (!triggered)
+                attempt->progress(u"The device is not reachable; waiting for it"_s);
         } else {
             attempt->progress(u"The device's attempt ended (%1); waiting for it to try again"_s.arg(
                 outcome->label));

@@ -23,6 +23,10 @@ struct FlowSetup {
     ps::cloud::RestClient *cloud = nullptr;   ///< with the API key set
     FlowStore *store = nullptr;               ///< journal and audit records
     StationIdentity station;                  ///< operator, station, slot (defaults filled in)
+    /// The application firmware from a boot banner the caller saw before the flow began (a
+    /// console's timeline summary, e.g. "Asset Tracker Template v1.2.5"); it chooses the
+    /// provisioning command's spelling. Empty: found out from the device, or by trying.
+    QString firmware;
 };
 
 /// A Flow between one device and nRF Cloud: the parts ClaimFlow and ReprovisionFlow share —
@@ -57,6 +61,15 @@ protected:
     /// For a flow identified without a device (a pasted token).
     void setToken(ps::core::AttestationToken token) { m_token = std::move(token); }
 
+    /// Waits (within the attempt's budget) for the device link to be open again after a cable
+    /// pull or a reset; an Unreachable error when it does not come back.
+    QCoro::Task<std::expected<void, StepError>> ensureDeviceOpen(AttemptPtr attempt);
+
+    /// ensureDeviceOpen(), then triggerProvisioning(); when the device goes away while the
+    /// command is on its way (a cable pull), waits for it and sends the command again, within
+    /// the attempt's budget.
+    QCoro::Task<std::expected<TriggerOutcome, StepError>> triggerWhenReachable(AttemptPtr attempt);
+
     /// Records `result` of `operation` as a cloud call of the attempt's step.
     template<typename T>
     void noteCall(const AttemptPtr &attempt, const QString &operation,
@@ -69,8 +82,9 @@ protected:
     QCoro::Task<std::expected<std::optional<ps::cloud::ClaimedDevice>, StepError>>
     findClaim(AttemptPtr attempt, QString deviceId);
     /// The device's provisioning commands (empty list when none).
+    /// `record`: whether the call goes into the audit record (polls say nothing new).
     QCoro::Task<std::expected<QList<ps::cloud::ProvisioningCommand>, StepError>>
-    listCommands(AttemptPtr attempt, QString deviceId);
+    listCommands(AttemptPtr attempt, QString deviceId, bool record = true);
     /// Whether the main API lists the device (it is in device management); polls every
     /// `interval` for up to `bound`, as the cloud may take a moment after provisioning.
     QCoro::Task<std::expected<bool, StepError>> waitUntilListed(AttemptPtr attempt,
@@ -88,6 +102,10 @@ protected:
         int retriggers = 0;
         std::chrono::milliseconds bound{0};
         bool canTrigger = false; ///< a shell command can start another attempt
+        /// When set, the cloud's command queue is looked at now and then as well: the device's
+        /// "finished" may be lost while its cable was out, and every command done says enough.
+        QString deviceId;
+        std::chrono::milliseconds cloudCheckInterval{5000};
     };
     QCoro::Task<StepResult> followProvisioning(AttemptPtr attempt, ProvisioningWatch watch);
 
