@@ -2,6 +2,7 @@
 
 #include "StationLog.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -64,7 +65,13 @@ const QString RecordColumns =
 } // namespace
 
 QString AuditStoreOptions::defaultPath() {
-    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    // AppDataLocation ends in the application's name; the workstation (provstation) and its
+    // command line (provstation-cli) keep one trail, so both use the workstation's folder.
+    QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    const QString application = QCoreApplication::applicationName();
+    if (!application.isEmpty() && folder.endsWith(u'/' + application))
+        folder = folder.left(folder.size() - application.size()) +
+                 QLatin1StringView(AuditStoreOptions::WorkstationName);
     return QDir(folder.isEmpty() ? QDir::homePath() : folder).filePath(u"audit.sqlite"_s);
 }
 

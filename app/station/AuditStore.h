@@ -23,7 +23,10 @@ struct AuditStoreOptions {
     QString password;
     QString connectOptions;
 
-    /// <AppDataLocation>/audit.sqlite, e.g. ~/.local/share/ProvStation/provstation/audit.sqlite.
+    /// The application name whose data folder holds the shared audit database.
+    static constexpr auto WorkstationName = "provstation";
+    /// audit.sqlite in the workstation's AppDataLocation, the same file for provstation and
+    /// provstation-cli: e.g. ~/.local/share/ProvStation/provstation/audit.sqlite on Linux.
     static QString defaultPath();
 };
 

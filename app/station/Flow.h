@@ -153,7 +153,8 @@ public:
     /// Why the journal or the audit record could not be written; empty when all went well.
     [[nodiscard]] const QString &storeError() const { return m_storeError; }
 
-    /// Runs the flow from its first unfinished step. Once only.
+    /// Runs the flow from its first unfinished step. Once only. Steps that need not wait run
+    /// at once, so connect to the signals before calling it.
     void start();
     /// Abandons the step in flight and ends the flow as Cancelled (a paused flow ends as
     /// Failed: its failure stands).

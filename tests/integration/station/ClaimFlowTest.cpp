@@ -335,3 +335,49 @@ TEST(ClaimFlowIntegration, FindsTheOldProvisioningCommandByTryingWhenTheFirmware
     EXPECT_EQ(record.details.value(u"provisionCommand"_s).toString(), u"att_cloud_provision now"_s);
     EXPECT_TRUE(world.sawLine(u"att_cloud: command not found"_s));
 }
+
+TEST(ClaimFlowIntegration, StopsWithoutAnOnboardingRuleUnlessAllowedToCreateIt) {
+    WorldOptions options;
+    options.cloudSimArguments = {u"--no-default-rule"_s};
+    StationWorld world(options);
+    ASSERT_TRUE(world.isReady()) << world.problem().toStdString();
+
+    ClaimFlow refused(setupFor(world), fastOptions());
+    ASSERT_TRUE(StationWorld::run(refused, FlowDeadline));
+    EXPECT_EQ(refused.verdict(), Verdict::Failed);
+    EXPECT_EQ(refused.auditRecord().errorKind, u"configuration"_s)
+        << describe(refused.auditRecord());
+    EXPECT_EQ(step(refused.auditRecord(), u"account"_s)->status, StepStatus::Failed);
+    EXPECT_TRUE(refused.auditRecord().hint.contains(u"--create-onboarding-rule"_s));
+    EXPECT_FALSE(claimedBy(world, QString::fromLatin1(StationWorld::PrimaryKey)));
+
+    ClaimOptions consent = fastOptions();
+    consent.createOnboardingRule = true;
+    ClaimFlow allowed(setupFor(world), consent);
+    ASSERT_TRUE(StationWorld::run(allowed, FlowDeadline));
+    const AuditRecord &record = allowed.auditRecord();
+    ASSERT_EQ(record.verdict, Verdict::Succeeded) << describe(record);
+    EXPECT_EQ(record.details.value(u"ruleCreated"_s), true);
+    EXPECT_TRUE(hasCall(record, u"POST provisioning-rules"_s, true));
+    ps::cloud::ProvisioningApi api(world.rest());
+    auto rules = QCoro::waitFor(api.listRules());
+    ASSERT_TRUE(rules.has_value());
+    EXPECT_TRUE(std::ranges::any_of(*rules, [](const ps::cloud::ProvisioningRule &rule) {
+        return rule.active && rule.tags.contains(QString::fromLatin1(ps::cloud::OnboardingTag));
+    }));
+}
+
+TEST(ClaimFlowIntegration, CanLeaveTheStartOfProvisioningToTheDeviceItself) {
+    StationWorld world;
+    ASSERT_TRUE(world.isReady()) << world.problem().toStdString();
+    const qsizetype before = world.lines().size();
+    ClaimFlow flow(setupFor(world), fastOptions(ClaimOptions::Trigger::DeviceRetry));
+
+    ASSERT_TRUE(StationWorld::run(flow, FlowDeadline));
+    const AuditRecord &record = flow.auditRecord();
+
+    ASSERT_EQ(record.verdict, Verdict::Succeeded) << describe(record);
+    EXPECT_FALSE(record.details.contains(u"provisionCommand"_s));
+    EXPECT_FALSE(world.sawLine(u"att_cloud provision"_s, before));
+    EXPECT_TRUE(world.sawLine(u"Connected to Cloud"_s, before));
+}

@@ -2,6 +2,7 @@
 
 #include "TestFlow.h"
 
+#include <QCoreApplication>
 #include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -394,10 +395,21 @@ TEST_F(AuditStoreTest, FinishingAFlowTwiceWritesNeitherItsJournalNorASecondRecor
     EXPECT_TRUE(m_store->verify()->isIntact());
 }
 
-TEST(AuditStoreOptions, PutsTheDefaultDatabaseInTheApplicationDataFolder) {
+TEST(AuditStoreOptions, PutsTheDefaultDatabaseInTheWorkstationsDataFolderForEveryProgram) {
     QStandardPaths::setTestModeEnabled(true);
-    const QString path = AuditStoreOptions::defaultPath();
-    EXPECT_TRUE(path.endsWith(u"/audit.sqlite"_s));
-    EXPECT_TRUE(path.startsWith(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)));
+    const QString applicationName = QCoreApplication::applicationName();
+    QString seen;
+    for (const QString &program : {u"provstation"_s, u"provstation-cli"_s}) {
+        QCoreApplication::setApplicationName(program);
+        const QString path = AuditStoreOptions::defaultPath();
+        const QString appData = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        EXPECT_TRUE(path.endsWith(u"/provstation/audit.sqlite"_s)) << path.toStdString();
+        EXPECT_TRUE(path.startsWith(appData.section(u'/', 0, -2))) << path.toStdString();
+        if (!seen.isEmpty()) {
+            EXPECT_EQ(path, seen);
+        }
+        seen = path;
+    }
+    QCoreApplication::setApplicationName(applicationName);
     QStandardPaths::setTestModeEnabled(false);
 }
