@@ -104,10 +104,12 @@ for t in "${available[@]}"; do
   if [ -f "$here/tests/fuzz/$name.dict" ]; then
     dict=(-dict="$here/tests/fuzz/$name.dict")
   fi
+  max_len=8192
+  case "$name" in timeline_rules) max_len=65536 ;; esac
   log "running $t for ${seconds}s"
   status=0
   "$build_dir/tests/fuzz/$t" "$corpus" "${dict[@]}" -max_total_time="$seconds" -timeout=10 \
-    -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 -artifact_prefix="$crashes/" \
+    -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 -artifact_prefix="$crashes/" \
     >"$work/$name.log" 2>&1 || status=$?
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$name.log" | tail -1)"
   rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/$name.log" | tail -1)"
