@@ -1,0 +1,430 @@
+#include "SmpFlasher.h"
+
+#include "Transport.h"
+
+#include <QCryptographicHash>
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QRegularExpression>
+#include <qcoro/qcorosignal.h>
+
+namespace ps::device {
+namespace {
+
+using ps::core::CborValue;
+using ps::mcumgr::smpEntry;
+namespace SmpGroup = ps::mcumgr::SmpGroup;
+using ps::mcumgr::SmpOp;
+using namespace std::chrono_literals;
+
+constexpr qsizetype MaxConsoleBytes = 64 * 1024;
+
+FlashError makeError(FlashError::Kind kind, QString message, qint64 bytesSent = 0) {
+    FlashError error;
+    error.kind = kind;
+    error.message = std::move(message);
+    error.bytesSent = bytesSent;
+    return error;
+}
+
+std::optional<qint64> intField(const CborValue &map, QStringView key) {
+    const CborValue *value = map.find(key);
+    return value ? value->toInteger() : std::nullopt;
+}
+
+QString rcText(qint64 rc) {
+    switch (rc) {
+    case 1:
+        return QStringLiteral("unknown error");
+    case 2:
+        return QStringLiteral("out of memory");
+    case 3:
+        return QStringLiteral("invalid value (for an upload: the image does not verify)");
+    case 4:
+        return QStringLiteral("timeout");
+    case 5:
+        return QStringLiteral("no such entry");
+    case 6:
+        return QStringLiteral("bad state");
+    case 7:
+        return QStringLiteral("message too large");
+    case 8:
+        return QStringLiteral("not supported");
+    case 9:
+        return QStringLiteral("corrupt");
+    case 10:
+        return QStringLiteral("busy");
+    default:
+        return QStringLiteral("error");
+    }
+}
+
+QString recoveryAdvice() {
+    return QStringLiteral("The device stays in serial recovery: flash it again.");
+}
+
+} // namespace
+
+QString toString(FlashError::Kind kind) {
+    switch (kind) {
+    case FlashError::Kind::BadBundle:
+        return QStringLiteral("bad-bundle");
+    case FlashError::Kind::NotInRecovery:
+        return QStringLiteral("not-in-recovery");
+    case FlashError::Kind::Timeout:
+        return QStringLiteral("timeout");
+    case FlashError::Kind::Disconnected:
+        return QStringLiteral("disconnected");
+    case FlashError::Kind::DeviceRefused:
+        return QStringLiteral("device-refused");
+    case FlashError::Kind::BootCheckFailed:
+        return QStringLiteral("boot-check-failed");
+    case FlashError::Kind::Cancelled:
+        return QStringLiteral("cancelled");
+    case FlashError::Kind::ToolMissing:
+        return QStringLiteral("tool-missing");
+    case FlashError::Kind::ToolFailed:
+        return QStringLiteral("tool-failed");
+    }
+    return QStringLiteral("unknown");
+}
+
+SmpFlasher::SmpFlasher(Transport &transport, SmpFlashOptions options, QObject *parent)
+    : Flasher(parent)
+    , m_transport(&transport)
+    , m_options(options) {
+    connect(&transport, &Transport::bytesReceived, this, &SmpFlasher::onBytes);
+    connect(&transport, &Transport::lost, this, &SmpFlasher::onLost);
+}
+
+SmpFlasher::~SmpFlasher() = default;
+
+qsizetype SmpFlasher::chunkSize(qsizetype deviceBufferSize, qsizetype imageSize) {
+    // The first chunk carries the most besides data: off, len and sha, with the largest
+    // integers the image needs; a byte string head takes at most 3 bytes below 64 KiB.
+    ps::mcumgr::SmpHeader header;
+    const CborValue largest = CborValue::map({
+        smpEntry(QStringLiteral("off"), CborValue::integer(imageSize)),
+        smpEntry(QStringLiteral("data"), CborValue::byteString({})),
+        smpEntry(QStringLiteral("len"), CborValue::integer(imageSize)),
+        smpEntry(QStringLiteral("sha"), CborValue::byteString(QByteArray(32, '\0'))),
+    });
+    const qsizetype overhead = ps::mcumgr::encodeSmpMessage(header, largest).size() + 2;
+    return std::max<qsizetype>(16, deviceBufferSize - 4 - overhead);
+}
+
+void SmpFlasher::onBytes(const QByteArray &bytes) {
+    m_console.append(bytes);
+    if (m_console.size() > MaxConsoleBytes)
+        m_console.remove(0, m_console.size() - MaxConsoleBytes);
+    for (const QByteArray &body : m_decoder.feed(bytes)) {
+        auto message = ps::mcumgr::decodeSmpMessage(body);
+        if (!message || !m_awaiting)
+            continue;
+        const auto op = message->header.op;
+        if ((op != SmpOp::ReadResponse && op != SmpOp::WriteResponse) ||
+            message->header.sequence != m_awaitedSequence)
+            continue; // a late answer to a request that already timed out
+        m_reply = std::move(*message);
+        m_awaiting = false;
+    }
+    Q_EMIT wake(); // also for plain console text: the boot banner check waits on it
+}
+
+void SmpFlasher::onLost(const QString &reason) {
+    m_lostReason = reason.isEmpty() ? QStringLiteral("the serial port closed") : reason;
+    Q_EMIT wake();
+}
+
+QCoro::Task<SmpFlasher::Wait> SmpFlasher::waitUntil(std::function<bool()> done,
+                                                    std::chrono::milliseconds timeout) {
+    const QDeadlineTimer deadline(timeout);
+    for (;;) {
+        if (done())
+            co_return Wait::Done;
+        if (isCancelled())
+            co_return Wait::Cancelled;
+        if (!m_lostReason.isEmpty())
+            co_return Wait::Lost;
+        if (deadline.hasExpired())
+            co_return Wait::Timeout;
+        co_await qCoro(this, &Flasher::wake,
+                       std::chrono::milliseconds(std::max<qint64>(1, deadline.remainingTime())));
+    }
+}
+
+FlashError SmpFlasher::waitError(Wait wait, const QString &what) const {
+    switch (wait) {
+    case Wait::Cancelled:
+        return makeError(
+            FlashError::Kind::Cancelled,
+            QStringLiteral("Cancelled during %1 after %2 bytes. ").arg(what).arg(m_bytesSent) +
+                recoveryAdvice(),
+            m_bytesSent);
+    case Wait::Lost:
+        return makeError(FlashError::Kind::Disconnected,
+                         QStringLiteral("The device went away during %1 after %2 bytes (%3). "
+                                        "Plug it back in and flash again; a device in serial "
+                                        "recovery keeps waiting for an image.")
+                             .arg(what)
+                             .arg(m_bytesSent)
+                             .arg(m_lostReason),
+                         m_bytesSent);
+    case Wait::Timeout:
+    case Wait::Done:
+        break;
+    }
+    return makeError(FlashError::Kind::Timeout,
+                     QStringLiteral("The device stopped answering during %1 after %2 bytes. ")
+                             .arg(what)
+                             .arg(m_bytesSent) +
+                         recoveryAdvice(),
+                     m_bytesSent);
+}
+
+QCoro::Task<SmpFlasher::Reply> SmpFlasher::request(SmpOp op, quint16 group, quint8 command,
+                                                   CborValue payload,
+                                                   std::chrono::milliseconds timeout,
+                                                   int attempts) {
+    ps::mcumgr::SmpHeader header;
+    header.op = op;
+    header.group = group;
+    header.command = command;
+    const QString what = QStringLiteral("SMP group %1 command %2").arg(group).arg(command);
+    Wait wait = Wait::Timeout;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        header.sequence = m_sequence++;
+        m_awaitedSequence = header.sequence;
+        m_awaiting = true;
+        m_reply.reset();
+        m_decoder.reset();
+        if (!m_transport || !m_transport->write(ps::mcumgr::encodeSerialPacket(
+                                ps::mcumgr::encodeSmpMessage(header, payload)))) {
+            if (m_lostReason.isEmpty())
+                m_lostReason = m_transport ? m_transport->errorString()
+                                           : QStringLiteral("the serial port is gone");
+            Reply reply;
+            reply.error = waitError(Wait::Lost, what);
+            co_return reply;
+        }
+        std::function<bool()> answered = [this] { return m_reply.has_value(); };
+        wait = co_await waitUntil(std::move(answered), timeout);
+        if (wait == Wait::Done) {
+            Reply reply;
+            reply.message = std::move(m_reply);
+            co_return reply;
+        }
+        if (wait != Wait::Timeout)
+            break;
+    }
+    m_awaiting = false;
+    Reply reply;
+    reply.error = waitError(wait, what);
+    co_return reply;
+}
+
+QCoro::Task<std::expected<FlashOutcome, FlashError>>
+SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
+    const ps::bundle::BundleImage *application = bundle.application();
+    if (!application || !application->mcuboot)
+        co_return std::unexpected(makeError(FlashError::Kind::BadBundle,
+                                            QStringLiteral("The bundle has no MCUboot application "
+                                                           "image to flash over SMP.")));
+    const QByteArray image = application->data;
+    const ps::mcumgr::McubootImage header = *application->mcuboot;
+    FlashOutcome outcome;
+    outcome.expectedVersion = header.version.toString();
+    m_bytesSent = 0;
+    m_lostReason.clear();
+
+    Q_EMIT stageChanged(Stage::Connecting,
+                        QStringLiteral("Opening %1").arg(m_transport->description()));
+    if (!m_transport->isOpen() && !m_transport->open())
+        co_return std::unexpected(
+            makeError(FlashError::Kind::Disconnected, m_transport->errorString()));
+
+    // 1. Is an SMP server listening?
+    Q_EMIT stageChanged(Stage::Checking, QStringLiteral("Looking for the bootloader"));
+    CborValue echoPayload = CborValue::map(
+        {smpEntry(QStringLiteral("d"), CborValue::textString(QStringLiteral("provstation")))});
+    Reply echo =
+        co_await request(SmpOp::Write, SmpGroup::Os, ps::mcumgr::SmpOsCommand::Echo,
+                         std::move(echoPayload), m_options.probeTimeout, m_options.probeAttempts);
+    if (echo.error) {
+        if (echo.error->kind == FlashError::Kind::Timeout)
+            co_return std::unexpected(makeError(
+                FlashError::Kind::NotInRecovery,
+                QStringLiteral("No SMP answer on %1: the device is not in MCUboot serial "
+                               "recovery. Hold the boot button while resetting it, then flash "
+                               "again.")
+                    .arg(m_transport->description())));
+        co_return std::unexpected(*echo.error);
+    }
+
+    // 2. What is in the slot?
+    CborValue listPayload = CborValue::map({});
+    Reply list = co_await request(SmpOp::Read, SmpGroup::Image, ps::mcumgr::SmpImageCommand::State,
+                                  std::move(listPayload), m_options.commandTimeout, 2);
+    if (list.error)
+        co_return std::unexpected(*list.error);
+    if (const CborValue *images = list.message->payload.find(u"images");
+        images && images->type == CborValue::Type::Array) {
+        for (const CborValue &entry : images->items) {
+            const CborValue *hash = entry.find(u"hash");
+            if (m_options.skipIfSame && hash && hash->bytes == header.sha256 &&
+                intField(entry, u"slot").value_or(0) == 0)
+                outcome.skipped = true;
+        }
+    }
+
+    // 3. Upload.
+    bool testAccepted = false;
+    if (!outcome.skipped) {
+        const qsizetype chunk = chunkSize(m_options.deviceBufferSize, image.size());
+        const QByteArray sha = QCryptographicHash::hash(image, QCryptographicHash::Sha256);
+        Q_EMIT stageChanged(Stage::Uploading, QStringLiteral("Uploading %1 bytes (version %2)")
+                                                  .arg(image.size())
+                                                  .arg(outcome.expectedVersion));
+        QElapsedTimer elapsed;
+        elapsed.start();
+        qint64 offset = 0;
+        while (offset < image.size()) {
+            if (isCancelled())
+                co_return std::unexpected(waitError(Wait::Cancelled, QStringLiteral("the upload")));
+            std::vector<std::pair<CborValue, CborValue>> entries{
+                smpEntry(QStringLiteral("off"), CborValue::integer(offset)),
+                smpEntry(QStringLiteral("data"), CborValue::byteString(image.mid(offset, chunk))),
+            };
+            if (offset == 0) {
+                entries.push_back(
+                    smpEntry(QStringLiteral("len"), CborValue::integer(image.size())));
+                entries.push_back(smpEntry(QStringLiteral("sha"), CborValue::byteString(sha)));
+            }
+            const auto timeout = offset == 0 ? m_options.firstChunkTimeout : m_options.chunkTimeout;
+            CborValue chunkPayload = CborValue::map(std::move(entries));
+            Reply reply = co_await request(
+                SmpOp::Write, SmpGroup::Image, ps::mcumgr::SmpImageCommand::Upload,
+                std::move(chunkPayload), timeout, offset == 0 ? 1 : m_options.chunkAttempts);
+            if (reply.error) {
+                reply.error->message.replace(QStringLiteral("SMP group 1 command 1"),
+                                             QStringLiteral("the upload"));
+                co_return std::unexpected(*reply.error);
+            }
+            const qint64 rc = intField(reply.message->payload, u"rc").value_or(0);
+            if (rc != 0)
+                co_return std::unexpected(makeError(
+                    FlashError::Kind::DeviceRefused,
+                    QStringLiteral("The device refused the upload at byte %1: %2 (rc %3). ")
+                            .arg(offset)
+                            .arg(rcText(rc))
+                            .arg(rc) +
+                        recoveryAdvice(),
+                    m_bytesSent));
+            const auto next = intField(reply.message->payload, u"off");
+            if (!next || *next < 0 || *next > image.size())
+                co_return std::unexpected(
+                    makeError(FlashError::Kind::DeviceRefused,
+                              QStringLiteral("The device's upload answer has no usable offset."),
+                              m_bytesSent));
+            offset = *next;
+            m_bytesSent = offset;
+            const double seconds = std::max<double>(1e-3, double(elapsed.nsecsElapsed()) / 1e9);
+            outcome.bytesPerSecond = double(offset) / seconds;
+            outcome.seconds = seconds;
+            Q_EMIT progress(offset, image.size(), outcome.bytesPerSecond);
+        }
+        outcome.bytesSent = image.size();
+
+        // 4. Test or confirm. MCUboot serial recovery writes slot 0 directly and does not
+        // implement image state writes; mcumgr in an application does.
+        Q_EMIT stageChanged(Stage::Confirming, QStringLiteral("Marking the image"));
+        const bool permanent = m_options.confirm == SmpFlashOptions::Confirm::Permanent;
+        CborValue statePayload =
+            CborValue::map({smpEntry(QStringLiteral("hash"), CborValue::byteString(header.sha256)),
+                            smpEntry(QStringLiteral("confirm"), CborValue::boolean(permanent))});
+        Reply state =
+            co_await request(SmpOp::Write, SmpGroup::Image, ps::mcumgr::SmpImageCommand::State,
+                             std::move(statePayload), m_options.commandTimeout, 1);
+        if (state.error)
+            co_return std::unexpected(*state.error);
+        const qint64 rc = intField(state.message->payload, u"rc").value_or(0);
+        if (rc == qint64(ps::mcumgr::SmpError::NotSupported)) {
+            outcome.confirmation = QStringLiteral("written to slot 0 by the bootloader (serial "
+                                                  "recovery): nothing to test or confirm");
+        } else if (rc != 0) {
+            co_return std::unexpected(
+                makeError(FlashError::Kind::DeviceRefused,
+                          QStringLiteral("The device refused to mark the image: %1 (rc %2).")
+                              .arg(rcText(rc))
+                              .arg(rc),
+                          m_bytesSent));
+        } else {
+            testAccepted = !permanent;
+            outcome.confirmation = permanent ? QStringLiteral("marked permanent before the reset")
+                                             : QStringLiteral("marked for a test boot");
+        }
+    } else {
+        outcome.confirmation = QStringLiteral("the device already holds this image");
+    }
+
+    // 5. Reset and check what boots.
+    Q_EMIT stageChanged(Stage::Resetting, QStringLiteral("Resetting the device"));
+    m_console.clear();
+    CborValue resetPayload = CborValue::map({});
+    Reply reset = co_await request(SmpOp::Write, SmpGroup::Os, ps::mcumgr::SmpOsCommand::Reset,
+                                   std::move(resetPayload), m_options.commandTimeout, 2);
+    if (reset.error)
+        co_return std::unexpected(*reset.error);
+    if (!m_options.checkBoot)
+        co_return outcome;
+
+    Q_EMIT stageChanged(Stage::WaitingForBoot, QStringLiteral("Waiting for the boot banner"));
+    static const QRegularExpression banner(
+        QStringLiteral(R"(\*\*\* Booting (.+?) v(\d+\.\d+\.\d+(?:[+.]\d+)?)(?: - (\S+))? \*\*\*)"));
+    QRegularExpressionMatch match;
+    std::function<bool()> bannerSeen = [&] {
+        match = banner.match(QString::fromUtf8(m_console));
+        return match.hasMatch();
+    };
+    const Wait booted = co_await waitUntil(std::move(bannerSeen), m_options.bootTimeout);
+    if (booted != Wait::Done) {
+        if (booted == Wait::Timeout)
+            co_return std::unexpected(makeError(
+                FlashError::Kind::BootCheckFailed,
+                QStringLiteral("The device did not print a boot banner within %1 s after the "
+                               "reset; it may have refused the image and stayed in serial "
+                               "recovery. Flash it again.")
+                    .arg(m_options.bootTimeout.count() / 1000.0),
+                m_bytesSent));
+        co_return std::unexpected(waitError(booted, QStringLiteral("the reboot")));
+    }
+    outcome.banner = match.captured(0);
+    outcome.bootedVersion = match.captured(2);
+    const auto bootedVersion = ps::mcumgr::ImageVersion::parse(outcome.bootedVersion);
+    if (!bootedVersion || *bootedVersion != header.version)
+        co_return std::unexpected(
+            makeError(FlashError::Kind::BootCheckFailed,
+                      QStringLiteral("The device booted %1 v%2, not the flashed version %3.")
+                          .arg(match.captured(1), outcome.bootedVersion, outcome.expectedVersion),
+                      m_bytesSent));
+
+    if (testAccepted) {
+        // The image runs in test mode: confirm it, or the bootloader reverts at the next reset.
+        CborValue confirmPayload =
+            CborValue::map({smpEntry(QStringLiteral("confirm"), CborValue::boolean(true))});
+        Reply confirm =
+            co_await request(SmpOp::Write, SmpGroup::Image, ps::mcumgr::SmpImageCommand::State,
+                             std::move(confirmPayload), m_options.commandTimeout, 2);
+        if (confirm.error || intField(confirm.message->payload, u"rc").value_or(0) != 0)
+            co_return std::unexpected(makeError(
+                FlashError::Kind::DeviceRefused,
+                QStringLiteral("Version %1 boots but could not be confirmed; the bootloader will "
+                               "revert to the previous image at the next reset.")
+                    .arg(outcome.bootedVersion),
+                m_bytesSent));
+        outcome.confirmation = QStringLiteral("test boot succeeded, image confirmed");
+    }
+    co_return outcome;
+}
+
+} // namespace ps::device
