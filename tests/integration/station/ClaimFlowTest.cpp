@@ -381,3 +381,24 @@ TEST(ClaimFlowIntegration, CanLeaveTheStartOfProvisioningToTheDeviceItself) {
     EXPECT_FALSE(world.sawLine(u"att_cloud provision"_s, before));
     EXPECT_TRUE(world.sawLine(u"Connected to Cloud"_s, before));
 }
+
+TEST(ClaimFlowIntegration, ADeviceThatLosesPowerDuringProvisioningIsFollowedThroughItsReboot) {
+    StationWorld world;
+    ASSERT_TRUE(world.isReady()) << world.problem().toStdString();
+    ClaimFlow flow(setupFor(world), fastOptions());
+    QObject::connect(&flow, &Flow::stepStarted, &flow, [&](const QString &stepId, int attempt) {
+        if (stepId == u"provision"_s && attempt == 1)
+            world.devsim().sendSignal(SIGUSR2); // cable and power: the device boots again
+    });
+
+    ASSERT_TRUE(StationWorld::run(flow, FlowDeadline));
+    const AuditRecord &record = flow.auditRecord();
+
+    EXPECT_TRUE(world.devsim().waitForLine(u"UNPLUGGED power lost"_s, 0, 100).has_value());
+    ASSERT_EQ(record.verdict, Verdict::Succeeded) << describe(record);
+    // It booted again (the banner itself went out while the port was away).
+    const auto boots = std::ranges::count_if(world.devsim().stdoutLines(), [](const QString &line) {
+        return line.startsWith(u"BOOT Asset Tracker Template"_s);
+    });
+    EXPECT_EQ(boots, 2);
+}

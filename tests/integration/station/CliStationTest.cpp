@@ -3,6 +3,7 @@
 #include "StationWorld.h"
 #include "cli/CliApp.h"
 #include "cli/ExitCode.h"
+#include "station/ClaimFlow.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -10,6 +11,7 @@
 #include <QJsonObject>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QTest>
 #include <gtest/gtest.h>
 #include <qcoro/qcorotask.h>
 
@@ -166,4 +168,48 @@ TEST(CliStation, RefusesBadArgumentsWithExitTwo) {
                                                    << run.text();
         EXPECT_FALSE(run.err.isEmpty()) << args.join(u' ').toStdString();
     }
+}
+
+TEST(CliStation, ResumesAnAttemptThatStoppedAfterTheClaim) {
+    StationWorld world(portForTheCli());
+    ASSERT_TRUE(world.isReady()) << world.problem().toStdString();
+    QString flowId;
+    {
+        // A station that stops right after the claim went through.
+        FlowSetup setup;
+        setup.device = &world.link();
+        setup.cloud = &world.rest();
+        setup.store = &world.store();
+        auto flow = std::make_unique<ClaimFlow>(setup);
+        flowId = flow->id();
+        bool claimed = false;
+        QObject::connect(flow.get(), &Flow::stepFinished, flow.get(),
+                         [&](const QString &stepId, bool ok) {
+                             claimed = claimed || (stepId == u"claim"_s && ok);
+                         });
+        flow->start();
+        ASSERT_TRUE(QTest::qWaitFor([&] { return claimed; }, 60000));
+    }
+    world.closeLink();
+
+    const CliRun unfinished =
+        runCli({u"audit"_s, u"unfinished"_s, u"--audit-db"_s, world.auditPath()});
+    ASSERT_EQ(unfinished.status, ps::cli::Success) << unfinished.text();
+    EXPECT_TRUE(unfinished.out.contains(flowId)) << unfinished.text();
+
+    const CliRun resumed = runCli(QStringList{u"claim"_s, u"--port"_s, world.port(), u"--resume"_s,
+                                              flowId, u"--json"_s, u"--quiet"_s} +
+                                  cloudOptions(world, StationWorld::PrimaryKey));
+    ASSERT_EQ(resumed.status, ps::cli::Success) << resumed.text();
+    EXPECT_EQ(resumed.json().value(u"flowId"_s).toString(), flowId);
+    EXPECT_EQ(resumed.json().value(u"details"_s).toObject().value(u"resumed"_s).toInt(), 1);
+    const CliRun list =
+        runCli({u"audit"_s, u"list"_s, u"--json"_s, u"--audit-db"_s, world.auditPath()});
+    EXPECT_EQ(QJsonDocument::fromJson(list.out.toUtf8()).array().size(), 1) << list.text();
+
+    const CliRun again =
+        runCli(QStringList{u"claim"_s, u"--port"_s, world.port(), u"--resume"_s, flowId} +
+               cloudOptions(world, StationWorld::PrimaryKey));
+    EXPECT_EQ(again.status, ps::cli::UsageError) << again.text();
+    EXPECT_TRUE(again.err.contains(u"already finished"_s)) << again.text();
 }
