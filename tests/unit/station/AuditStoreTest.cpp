@@ -146,6 +146,11 @@ struct SearchCase {
     QStringList expectedFlows;
 };
 
+// gtest names the case instead of dumping its bytes.
+void PrintTo(const SearchCase &c, std::ostream *os) {
+    *os << c.name;
+}
+
 class AuditStoreSearch
     : public AuditStoreTest
     , public testing::WithParamInterface<SearchCase> {};
@@ -290,6 +295,11 @@ struct TamperCase {
     QStringList sql;
     qint64 blamedSequence; ///< the record verify() must name (0: the chain as a whole)
 };
+
+// gtest names the case instead of dumping its bytes.
+void PrintTo(const TamperCase &c, std::ostream *os) {
+    *os << c.name;
+}
 
 class AuditStoreTampering
     : public AuditStoreTest

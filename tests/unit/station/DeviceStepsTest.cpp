@@ -64,6 +64,11 @@ struct SpellingCase {
     std::optional<ProvisionCommand> expected;
 };
 
+// gtest names the case instead of dumping its bytes.
+void PrintTo(const SpellingCase &c, std::ostream *os) {
+    *os << c.name;
+}
+
 class ProvisionSpelling : public testing::TestWithParam<SpellingCase> {};
 
 TEST_P(ProvisionSpelling, PicksTheCommandTheFirmwareUnderstands) {

@@ -129,6 +129,11 @@ struct RetryCase {
     int expectedRuns;
 };
 
+// gtest names the case instead of dumping its bytes.
+void PrintTo(const RetryCase &c, std::ostream *os) {
+    *os << c.name;
+}
+
 class FlowRetryLimit : public testing::TestWithParam<RetryCase> {};
 
 TEST_P(FlowRetryLimit, TriesAStepOnlyAsOftenAsItsFailureAllows) {
