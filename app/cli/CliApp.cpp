@@ -61,6 +61,9 @@ QString CliApp::usage() {
            u"  audit list|export|verify|unfinished|close\n"
            u"                                          the audit records of every attempt "
            u"(--help)\n"
+           u"  flash --port <port> <bundle.zip> [--json]\n"
+           u"                                          flash a firmware bundle (--help)\n"
+           u"  bundle inspect|verify <bundle.zip>      check a firmware bundle\n"
            u"  --version                               print the version\n"
            u"\n"
            u"exit status: 0 success, 1 the device or the cloud answered with an error\n"
@@ -95,6 +98,10 @@ QCoro::Task<int> CliApp::run(QStringList args) {
         status = co_await reprovision(args);
     } else if (command == u"audit") {
         status = audit(args);
+    } else if (command == u"flash") {
+        status = co_await flash(args);
+    } else if (command == u"bundle") {
+        status = bundle(args);
     } else {
         m_err << "provstation-cli: unknown command '" << command << "'\n\n" << usage();
     }
@@ -751,7 +758,9 @@ QCoro::Task<int> CliApp::runFlow(QString kind, FlowOptions options,
     keyOptions.keyFile = options.apiKeyFile;
     ps::cloud::ApiKeyStore keys(keyOptions);
     QPointer<CliApp> self = this;
-    auto key = co_await keys.read(settings.mainBaseUrl);
+    // The keychain entry is the one the workstation's account settings write: keyed by the
+    // provisioning API's address.
+    auto key = co_await keys.read(settings.provisioningBaseUrl);
     if (!self)
         co_return CommandFailed;
     if (key) {

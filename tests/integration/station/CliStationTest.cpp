@@ -213,3 +213,18 @@ TEST(CliStation, ResumesAnAttemptThatStoppedAfterTheClaim) {
     EXPECT_EQ(again.status, ps::cli::UsageError) << again.text();
     EXPECT_TRUE(again.err.contains(u"already finished"_s)) << again.text();
 }
+
+TEST(CliStation, AMissingApiKeyIsASettingsProblemWithExitTwoAndStillARecord) {
+    StationWorld world(portForTheCli());
+    ASSERT_TRUE(world.isReady()) << world.problem().toStdString();
+    world.closeLink();
+    QStringList options = cloudOptions(world, StationWorld::PrimaryKey);
+    options[options.indexOf(u"--api-key-file"_s) + 1] = world.folder() + u"/no-such.key"_s;
+
+    const CliRun claim =
+        runCli(QStringList{u"claim"_s, u"--port"_s, world.port(), u"--json"_s} + options);
+    EXPECT_EQ(claim.status, ps::cli::UsageError) << claim.text();
+    EXPECT_TRUE(claim.err.contains(u"no API key"_s)) << claim.text();
+    EXPECT_EQ(claim.json().value(u"errorKind"_s).toString(), u"configuration"_s);
+    EXPECT_EQ(claim.json().value(u"auditStored"_s), true);
+}
