@@ -25,6 +25,8 @@ namespace ps::cli {
 ///   provstation-cli claim --port <port> [cloud options] [--json]
 ///   provstation-cli reprovision --port <port> [--via-shadow] [--sec-tag <n>] [cloud options]
 ///   provstation-cli audit list|export --csv|--json|verify|unfinished|close <flow id>
+///   provstation-cli flash --port <port> <bundle.zip> [--model <m>] [--json] (FlashCommands.cpp)
+///   provstation-cli bundle inspect|verify <bundle.zip> [--model <m>] [--json]
 ///
 /// claim and reprovision run the station's flows (ps::station::ClaimFlow, ReprovisionFlow):
 /// progress goes to `err`, the summary (JSON with --json) to `out`, and each run leaves one
@@ -59,6 +61,8 @@ private:
                              ps::station::ReprovisionOptions reprovisionOptions);
     QCoro::Task<int> reprovision(QStringList args);
     int audit(const QStringList &args);
+    QCoro::Task<int> flash(QStringList args);
+    int bundle(const QStringList &args);
     /// Parses the options claim and reprovision share; removes them from `args`. Returns an
     /// error text for a bad value.
     static std::optional<QString> takeFlowOptions(QStringList &args, FlowOptions &options);
