@@ -183,3 +183,33 @@ TEST(ZipArchive, RefusesTooManyEntries) {
     ASSERT_FALSE(read.has_value());
     EXPECT_TRUE(read.error().contains(u"10 entries")) << read.error().toStdString();
 }
+
+TEST(ZipArchive, ReadsAStreamedArchiveFromAnotherWriter) {
+    // Written by Python's zipfile to a stream that cannot seek: every entry has a data
+    // descriptor and zero sizes in its local header, the directory entry is deflated.
+    const QByteArray zip = QByteArray::fromHex(
+        "504b030414000800080021377a5d00000000000000000000000007000000696d616765732f0300504b07080000"
+        "000002"
+        "00000000000000504b0304140008000800000021000000000000000000000000000e000000696d616765732f61"
+        "70702e"
+        "62696e2b2e294a4dcc4d4d5148cd2b29aa5428cf2cc950485448492c0112a9c5c945990525f9455cc5a3aa4655"
+        "0d2b55"
+        "00504b070824395ce22e000000f8020000504b0304140008000000000021000000000000000000000000000900"
+        "00006e"
+        "6f7465732e74787473746f72656420627920707974686f6e504b07080dff54921000000010000000504b010214"
+        "031400"
+        "0800080021377a5d000000000200000000000000070000000000000000001000fd4100000000696d616765732f"
+        "504b01"
+        "0214031400080008000000210024395ce22e000000f80200000e0000000000000000000000800137000000696d"
+        "616765"
+        "732f6170702e62696e504b01021403140008000000000021000dff549210000000100000000900000000000000"
+        "000000"
+        "008001a10000006e6f7465732e747874504b05060000000003000300a8000000e80000000000");
+    const auto read = readZip(zip);
+    ASSERT_TRUE(read.has_value()) << read.error().toStdString();
+    ASSERT_EQ(read->size(), 2); // the directory entry is skipped
+    EXPECT_EQ(read->at(0).name, u"images/app.bin");
+    EXPECT_EQ(read->at(0).data, QByteArray("streamed entry with a data descriptor\n").repeated(20));
+    EXPECT_EQ(read->at(1).name, u"notes.txt");
+    EXPECT_EQ(read->at(1).data, QByteArray("stored by python"));
+}
