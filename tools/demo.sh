@@ -70,7 +70,7 @@ ProvStation demo
   virtual devices  $(for i in $(seq 1 "$devices"); do printf '%s ' "$demo/device-$i.tty"; done)
   logs             $demo/*.out
 
-Claim a virtual device from a terminal while the window is open:
+Claim a virtual device from a terminal (disconnect it in the window first: a port has one reader):
   provstation-cli claim --port $demo/device-1.tty --api-key-file $key_file \\
     --cloud-ca $demo/cloud/ca.pem --provisioning-url https://127.0.0.1:$https_port/provisioning/v1/ \\
     --api-url https://127.0.0.1:$https_port/v1/
