@@ -144,3 +144,19 @@ TEST_F(CliFlash, SaysTheDeviceIsUnreachableWhenThePortIsMissing) {
                                dir.filePath(QStringLiteral("no-such-port")), good});
     EXPECT_EQ(run.status, ps::cli::DeviceUnreachable) << run.err.toStdString();
 }
+
+#ifdef PROVSTATION_DEMO_BUNDLE
+TEST_F(CliFlash, FlashesTheDemoBundleMadeByProvstationBundle) {
+    const QString demo = QStringLiteral(PROVSTATION_DEMO_BUNDLE);
+    const CliRun verify = runCli({QStringLiteral("bundle"), QStringLiteral("verify"), demo,
+                                  QStringLiteral("--model"), QStringLiteral("nRF9160-SICA")});
+    EXPECT_EQ(verify.status, ps::cli::Success) << verify.err.toStdString();
+
+    startDevice();
+    const CliRun run = runCli({QStringLiteral("flash"), QStringLiteral("--port"), box.link(), demo,
+                               QStringLiteral("--json")});
+    ASSERT_EQ(run.status, ps::cli::Success) << run.err.toStdString();
+    EXPECT_EQ(run.json().value(QStringLiteral("bootedVersion")).toString(), u"1.6.0");
+    EXPECT_TRUE(process->waitForLine(QStringLiteral("BOOT Asset Tracker Template v1.6.0")));
+}
+#endif
