@@ -195,7 +195,7 @@ LogRecord LogParser::parseClean(QStringView text) {
         record.message = body.toString();
         m_inRecord = false;
         if (booting >= 0) {
-            QStringView nameAndVersion = body.sliced(8); // after "Booting "
+            QStringView nameAndVersion = body.mid(8); // after "Booting ", if any
             const qsizetype dash = nameAndVersion.lastIndexOf(u" - ");
             if (dash >= 0) {
                 record.firmwareCommit = nameAndVersion.sliced(dash + 3).trimmed().toString();
@@ -207,7 +207,7 @@ LogRecord LogParser::parseClean(QStringView text) {
             record.reboot = true;
             m_lastUptimeUs.reset();
         } else {
-            const auto [name, version] = splitVersion(body.sliced(6)); // after "Using "
+            const auto [name, version] = splitVersion(body.mid(6)); // after "Using ", if any
             if (name.contains(u"Zephyr"))
                 record.zephyrVersion = version.toString();
             else if (name.contains(u"SDK"))
