@@ -4,7 +4,11 @@
 
 #include <QObject>
 #include <QString>
+#include <QTimer>
+#include <chrono>
+#include <coroutine>
 #include <expected>
+#include <memory>
 #include <qcoro/qcorotask.h>
 
 namespace ps::device {
@@ -61,6 +65,22 @@ public:
         Q_EMIT wake();
     }
     [[nodiscard]] bool isCancelled() const { return m_cancelled; }
+
+protected:
+    /// `WakeAwaiter awaiter(*this, t); co_await awaiter;` resumes once, from the event loop, at the
+    /// first wake() or after `t`. (QCoro's signal-with-timeout awaiter can resume twice when the
+    /// signal fires twice before it runs, so flashers use this.)
+    class WakeAwaiter {
+    public:
+        WakeAwaiter(Flasher &flasher, std::chrono::milliseconds timeout);
+        bool await_ready() const noexcept { return false; }
+        void await_suspend(std::coroutine_handle<> waiter);
+        void await_resume() const noexcept {}
+
+    private:
+        struct State; // shared: QCoro's await_transform copies awaiters
+        std::shared_ptr<State> m_state;
+    };
 
 Q_SIGNALS:
     void stageChanged(ps::device::Flasher::Stage stage, const QString &text);

@@ -8,8 +8,6 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <qcoro/qcoroprocess.h>
-#include <qcoro/qcorosignal.h>
 
 namespace ps::device {
 namespace {
@@ -129,9 +127,11 @@ QCoro::Task<std::expected<void, FlashError>> NrfutilFlasher::program(QString fil
     });
     process.start(executable, arguments);
     const QDeadlineTimer deadline(m_options.timeout);
-    while (!finished && !isCancelled() && !deadline.hasExpired())
-        co_await qCoro(this, &Flasher::wake,
-                       std::chrono::milliseconds(std::max<qint64>(1, deadline.remainingTime())));
+    while (!finished && !isCancelled() && !deadline.hasExpired()) {
+        WakeAwaiter awaiter(
+            *this, std::chrono::milliseconds(std::max<qint64>(1, deadline.remainingTime())));
+        co_await awaiter;
+    }
     if (!finished) {
         process.kill();
         process.waitForFinished(2000);

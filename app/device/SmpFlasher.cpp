@@ -6,7 +6,6 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QRegularExpression>
-#include <qcoro/qcorosignal.h>
 
 namespace ps::device {
 namespace {
@@ -148,8 +147,11 @@ QCoro::Task<SmpFlasher::Wait> SmpFlasher::waitUntil(std::function<bool()> done,
             co_return Wait::Lost;
         if (deadline.hasExpired())
             co_return Wait::Timeout;
-        co_await qCoro(this, &Flasher::wake,
-                       std::chrono::milliseconds(std::max<qint64>(1, deadline.remainingTime())));
+        {
+            WakeAwaiter awaiter(
+                *this, std::chrono::milliseconds(std::max<qint64>(1, deadline.remainingTime())));
+            co_await awaiter;
+        }
     }
 }
 

@@ -1,0 +1,173 @@
+// SmpFlasher against an in-process SMP server behind a Transport: the paths MCUboot serial
+// recovery (the virtual device) never takes - image state test/confirm as mcumgr in an
+// application answers it, a wrong version after the reboot, a refused image, a rewound offset.
+#include "core/bundle/FirmwareBundle.h"
+#include "device/SmpFlasher.h"
+#include "device/Transport.h"
+#include "mcumgr/SmpMessage.h"
+#include "mcumgr/SmpSerial.h"
+
+#include <QTimer>
+#include <gtest/gtest.h>
+#include <qcoro/qcorotask.h>
+
+using ps::core::CborValue;
+using ps::device::FlashError;
+using ps::device::SmpFlasher;
+using ps::mcumgr::ImageVersion;
+using ps::mcumgr::smpEntry;
+
+namespace {
+
+/// An SMP server that answers like mcumgr: echo, image list, upload, image state, reset.
+class ScriptedSmpDevice : public ps::device::Transport {
+public:
+    QByteArray banner = "*** Booting Asset Tracker Template v1.6.0 - 0123456789ab ***\r\n";
+    qint64 rcAtLastChunk = 0;
+    qint64 rewindOnceAt = -1; ///< answer this offset with off 0 once
+    QList<CborValue> stateWrites;
+    QByteArray image;
+    qint64 expectedLength = 0;
+
+    bool open() override {
+        m_open = true;
+        return true;
+    }
+    void close() override { m_open = false; }
+    [[nodiscard]] bool isOpen() const override { return m_open; }
+    [[nodiscard]] QString description() const override { return QStringLiteral("scripted"); }
+    [[nodiscard]] QString errorString() const override { return {}; }
+    bool write(const QByteArray &bytes) override {
+        for (const QByteArray &body : m_decoder.feed(bytes)) {
+            auto request = ps::mcumgr::decodeSmpMessage(body);
+            if (request)
+                handle(*request);
+        }
+        return true;
+    }
+
+private:
+    void answer(const ps::mcumgr::SmpMessage &request,
+                std::vector<std::pair<CborValue, CborValue>> entries, QByteArray after = {}) {
+        const QByteArray packet = ps::mcumgr::encodeSerialPacket(ps::mcumgr::encodeSmpMessage(
+            ps::mcumgr::responseHeaderFor(request.header), CborValue::map(std::move(entries))));
+        QTimer::singleShot(0, this, [this, packet, after] {
+            Q_EMIT bytesReceived(packet);
+            if (!after.isEmpty())
+                Q_EMIT bytesReceived(after);
+        });
+    }
+    static CborValue rc(qint64 value) { return CborValue::integer(value); }
+
+    void handle(const ps::mcumgr::SmpMessage &request) {
+        const auto &h = request.header;
+        if (h.group == 0 && h.command == 0) {
+            answer(request, {smpEntry(QStringLiteral("r"), *request.payload.find(u"d"))});
+        } else if (h.group == 0 && h.command == 5) {
+            answer(request, {smpEntry(QStringLiteral("rc"), rc(0))}, banner);
+        } else if (h.group == 1 && h.command == 0 && h.op == ps::mcumgr::SmpOp::Read) {
+            answer(request, {smpEntry(QStringLiteral("images"), CborValue::array({}))});
+        } else if (h.group == 1 && h.command == 0) {
+            stateWrites.push_back(request.payload);
+            answer(request, {smpEntry(QStringLiteral("rc"), rc(0))});
+        } else if (h.group == 1 && h.command == 1) {
+            const qint64 offset = request.payload.find(u"off")->toInteger().value_or(-1);
+            const QByteArray data = request.payload.find(u"data")->bytes;
+            if (offset == 0) {
+                expectedLength = request.payload.find(u"len")->toInteger().value_or(0);
+                image.clear();
+            }
+            if (offset != image.size()) {
+                answer(request,
+                       {smpEntry(QStringLiteral("rc"), rc(0)),
+                        smpEntry(QStringLiteral("off"), CborValue::integer(image.size()))});
+                return;
+            }
+            if (offset == rewindOnceAt && offset > 0) {
+                rewindOnceAt = -1;
+                image.clear();
+                answer(request, {smpEntry(QStringLiteral("rc"), rc(0)),
+                                 smpEntry(QStringLiteral("off"), CborValue::integer(0))});
+                return;
+            }
+            image.append(data);
+            const bool last = image.size() == expectedLength;
+            answer(request, {smpEntry(QStringLiteral("rc"), rc(last ? rcAtLastChunk : 0)),
+                             smpEntry(QStringLiteral("off"), CborValue::integer(image.size()))});
+        }
+    }
+
+    bool m_open = false;
+    ps::mcumgr::SerialPacketDecoder m_decoder;
+};
+
+ps::bundle::FirmwareBundle testBundle() {
+    ps::bundle::BundleSource source;
+    source.name = QStringLiteral("scripted");
+    source.version = QStringLiteral("1.6.0");
+    source.models = {QStringLiteral("nRF9151")};
+    source.application = ps::mcumgr::buildMcubootImage(ImageVersion{1, 6, 0, 0},
+                                                       QByteArray("0123456789").repeated(1500));
+    return *ps::bundle::FirmwareBundle::read(*ps::bundle::writeBundle(source));
+}
+
+std::expected<ps::device::FlashOutcome, FlashError>
+flashOn(ScriptedSmpDevice &device, ps::device::SmpFlashOptions options = {}) {
+    SmpFlasher flasher(device, options);
+    return QCoro::waitFor(flasher.flash(testBundle()));
+}
+
+} // namespace
+
+TEST(SmpFlasherScripted, MarksTheImageForATestBootAndConfirmsItOnceItRuns) {
+    ScriptedSmpDevice device;
+    const auto outcome = flashOn(device);
+    ASSERT_TRUE(outcome.has_value()) << outcome.error().message.toStdString();
+    EXPECT_EQ(device.image, testBundle().application()->data);
+    ASSERT_EQ(device.stateWrites.size(), 2);
+    EXPECT_EQ(device.stateWrites.at(0).find(u"hash")->bytes,
+              testBundle().application()->mcuboot->sha256);
+    EXPECT_EQ(*device.stateWrites.at(0).find(u"confirm"), CborValue::boolean(false));
+    EXPECT_EQ(device.stateWrites.at(1).find(u"hash"), nullptr); // confirm the running image
+    EXPECT_EQ(*device.stateWrites.at(1).find(u"confirm"), CborValue::boolean(true));
+    EXPECT_EQ(outcome->confirmation, u"test boot succeeded, image confirmed");
+}
+
+TEST(SmpFlasherScripted, MarksThePermanentImageBeforeTheResetOnly) {
+    ScriptedSmpDevice device;
+    ps::device::SmpFlashOptions options;
+    options.confirm = ps::device::SmpFlashOptions::Confirm::Permanent;
+    const auto outcome = flashOn(device, options);
+    ASSERT_TRUE(outcome.has_value()) << outcome.error().message.toStdString();
+    ASSERT_EQ(device.stateWrites.size(), 1);
+    EXPECT_EQ(*device.stateWrites.at(0).find(u"confirm"), CborValue::boolean(true));
+}
+
+TEST(SmpFlasherScripted, FailsTheBootCheckWhenAnotherVersionComesUp) {
+    ScriptedSmpDevice device;
+    device.banner = "*** Booting Asset Tracker Template v1.5.0 - 0123456789ab ***\r\n";
+    const auto outcome = flashOn(device);
+    ASSERT_FALSE(outcome.has_value());
+    EXPECT_EQ(toString(outcome.error().kind), toString(FlashError::Kind::BootCheckFailed));
+    EXPECT_TRUE(outcome.error().message.contains(u"v1.5.0, not the flashed version 1.6.0"))
+        << outcome.error().message.toStdString();
+    EXPECT_EQ(device.stateWrites.size(), 1); // never confirmed
+}
+
+TEST(SmpFlasherScripted, ReportsAnImageTheDeviceRefuses) {
+    ScriptedSmpDevice device;
+    device.rcAtLastChunk = 3;
+    const auto outcome = flashOn(device);
+    ASSERT_FALSE(outcome.has_value());
+    EXPECT_EQ(toString(outcome.error().kind), toString(FlashError::Kind::DeviceRefused));
+    EXPECT_TRUE(outcome.error().message.contains(u"the image does not verify"))
+        << outcome.error().message.toStdString();
+}
+
+TEST(SmpFlasherScripted, ContinuesFromTheOffsetTheDeviceAsksFor) {
+    ScriptedSmpDevice device;
+    device.rewindOnceAt = 2 * SmpFlasher::chunkSize(1024, testBundle().application()->data.size());
+    const auto outcome = flashOn(device);
+    ASSERT_TRUE(outcome.has_value()) << outcome.error().message.toStdString();
+    EXPECT_EQ(device.image, testBundle().application()->data);
+}
