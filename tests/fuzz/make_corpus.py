@@ -11,7 +11,10 @@ import base64
 import hashlib
 import pathlib
 import shutil
+import io
+import json
 import struct
+import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -80,6 +83,8 @@ def main():
     write("log_lines", "ansi-colours",
           b"\x05\x00\x1b[1;32muart:~$ \x1b[m at at+cgsn\r\n358299840012345\r\nOK\r\n"
           b"\x1b[0;31m[00:00:01.000,000] <err> main: failed\x1b[0m\r\n\x1b]0;title\x07partial")
+    # Found by the fuzzer once (LogParser sliced past a bare banner); kept as a seed.
+    write("log_lines", "bare-banners", b"\x00\x00*** Booting \r\n*** Using ***\r\n*** Using \r\n")
     write("log_lines", "short-lines", b"\x11\x02" + b"[00:00:02.000,000] <inf> a: " + b"x" * 40 + b"\n")
 
     # at_response: one response per line, the first line doubling as value() prefix.
@@ -193,6 +198,31 @@ def main():
     write("mcuboot_image", "protected-tlvs", image(b"\xaa" * 40, (2, 0, 1, 7),
                                                    struct.pack("<HH", 0x6908, 4 + len(prot_tlvs)) + prot_tlvs))
     write("mcuboot_image", "version-text", "1.5.0+12")
+
+    # bundle: firmware bundles (zip with manifest.json, an MCUboot image, a modem package).
+    app = image(bytes(range(256)) * 2, (1, 6, 0, 0))
+    modem = b"PK\x05\x06" + b"\x00" * 18
+
+    def bundle(method, with_modem):
+        images = [{"type": "application", "file": "app_update.bin", "size": len(app),
+                   "sha256": hashlib.sha256(app).hexdigest(), "version": "1.6.0"}]
+        if with_modem:
+            images.append({"type": "modem", "file": "modem.zip", "size": len(modem),
+                           "sha256": hashlib.sha256(modem).hexdigest(), "version": "mfw_nrf91x1_2.0.3"})
+        manifest = {"format": "provstation-firmware-bundle", "formatVersion": 1,
+                    "name": "Asset Tracker Template", "version": "1.6.0",
+                    "models": ["nRF9151", "nRF9161-LACA"], "boards": ["thingy91x"], "images": images}
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", method) as z:
+            for name, content in (("manifest.json", json.dumps(manifest, indent=1).encode()),
+                                  ("app_update.bin", app)) + ((("modem.zip", modem),) if with_modem else ()):
+                info = zipfile.ZipInfo(name, (2025, 1, 2, 3, 4, 6))
+                info.compress_type = method
+                z.writestr(info, content)
+        return out.getvalue()
+
+    write("bundle", "stored-with-modem", bundle(zipfile.ZIP_STORED, True))
+    write("bundle", "deflated", bundle(zipfile.ZIP_DEFLATED, False))
 
     # cloud_json: answers of the provisioning and device APIs, and error bodies.
     jsons = {
