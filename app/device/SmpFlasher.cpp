@@ -17,6 +17,7 @@ using ps::mcumgr::SmpOp;
 using namespace std::chrono_literals;
 
 constexpr qsizetype MaxConsoleBytes = 64 * 1024;
+constexpr quint8 OsParametersCommand = 6; ///< mcumgr "MCUmgr parameters": buf_size, buf_count
 
 FlashError makeError(FlashError::Kind kind, QString message, qint64 bytesSent = 0) {
     FlashError error;
@@ -263,7 +264,20 @@ SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
         co_return std::unexpected(*echo.error);
     }
 
-    // 2. What is in the slot?
+    // 2. How large may a message be? mcumgr in an application says; MCUboot answers rc 8.
+    m_bufferSize = m_options.deviceBufferSize;
+    CborValue paramsPayload = CborValue::map({});
+    Reply params = co_await request(SmpOp::Read, SmpGroup::Os, OsParametersCommand,
+                                    std::move(paramsPayload), m_options.commandTimeout, 1);
+    if (params.error && params.error->kind != FlashError::Kind::Timeout)
+        co_return std::unexpected(*params.error);
+    if (params.message) {
+        const auto size = intField(params.message->payload, u"buf_size");
+        if (size && *size >= 128 && *size <= 65536)
+            m_bufferSize = qsizetype(*size);
+    }
+
+    // 3. What is in the slot?
     CborValue listPayload = CborValue::map({});
     Reply list = co_await request(SmpOp::Read, SmpGroup::Image, ps::mcumgr::SmpImageCommand::State,
                                   std::move(listPayload), m_options.commandTimeout, 2);
@@ -279,10 +293,10 @@ SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
         }
     }
 
-    // 3. Upload.
+    // 4. Upload.
     bool testAccepted = false;
     if (!outcome.skipped) {
-        const qsizetype chunk = chunkSize(m_options.deviceBufferSize, image.size());
+        const qsizetype chunk = chunkSize(m_bufferSize, image.size());
         const QByteArray sha = QCryptographicHash::hash(image, QCryptographicHash::Sha256);
         Q_EMIT stageChanged(Stage::Uploading, QStringLiteral("Uploading %1 bytes (version %2)")
                                                   .arg(image.size())
@@ -337,7 +351,7 @@ SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
         }
         outcome.bytesSent = image.size();
 
-        // 4. Test or confirm. MCUboot serial recovery writes slot 0 directly and does not
+        // 5. Test or confirm. MCUboot serial recovery writes slot 0 directly and does not
         // implement image state writes; mcumgr in an application does.
         Q_EMIT stageChanged(Stage::Confirming, QStringLiteral("Marking the image"));
         const bool permanent = m_options.confirm == SmpFlashOptions::Confirm::Permanent;
@@ -369,7 +383,7 @@ SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
         outcome.confirmation = QStringLiteral("the device already holds this image");
     }
 
-    // 5. Reset and check what boots.
+    // 6. Reset and check what boots.
     Q_EMIT stageChanged(Stage::Resetting, QStringLiteral("Resetting the device"));
     m_console.clear();
     CborValue resetPayload = CborValue::map({});

@@ -19,7 +19,9 @@ struct SmpFlashOptions {
     };
 
     /// The device's SMP receive buffer; a message is at most this minus 4 (PROTOCOL §8).
-    /// MCUboot's default is 1024, Zephyr mcumgr's transport buffer 384.
+    /// MCUboot's default is 1024, Zephyr mcumgr's transport buffer 384. A device that answers
+    /// mcumgr's "parameters" command (OS group, command 6: buf_size) overrides it; MCUboot
+    /// serial recovery does not implement that command.
     qsizetype deviceBufferSize = 1024;
     std::chrono::milliseconds probeTimeout{1500};
     int probeAttempts = 2;
@@ -37,7 +39,8 @@ struct SmpFlashOptions {
 /// MCUboot serial recovery of a device whose boot button was held, or mcumgr's serial
 /// transport. Framing, CRC and messages come from provstation_mcumgr.
 ///
-/// Steps: echo (is an SMP server there?), image list (skip when slot 0 already holds the
+/// Steps: echo (is an SMP server there?), parameters (buf_size, when the device has them),
+/// image list (skip when slot 0 already holds the
 /// image's hash), upload in chunks sized from the device's buffer (first chunk with `len` and
 /// `sha` and a long timeout for the erase, later chunks short timeouts with retries at the
 /// offset the device asks for), image state test/confirm (MCUboot serial recovery answers
@@ -88,6 +91,7 @@ private:
     QString m_lostReason;
     QByteArray m_console; ///< text the device printed since the reset (for the banner)
     qint64 m_bytesSent = 0;
+    qsizetype m_bufferSize = 0; ///< what the device said, else options.deviceBufferSize
 };
 
 } // namespace ps::device

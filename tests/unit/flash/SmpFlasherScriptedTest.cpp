@@ -28,6 +28,8 @@ public:
     QList<CborValue> stateWrites;
     QByteArray image;
     qint64 expectedLength = 0;
+    qint64 bufferSize = 0; ///< answer the parameters command with this buf_size; 0: rc 8
+    qsizetype largestChunk = 0;
 
     bool open() override {
         m_open = true;
@@ -63,6 +65,13 @@ private:
         const auto &h = request.header;
         if (h.group == 0 && h.command == 0) {
             answer(request, {smpEntry(QStringLiteral("r"), *request.payload.find(u"d"))});
+        } else if (h.group == 0 && h.command == 6) {
+            if (bufferSize > 0)
+                answer(request,
+                       {smpEntry(QStringLiteral("buf_size"), CborValue::integer(bufferSize)),
+                        smpEntry(QStringLiteral("buf_count"), CborValue::integer(4))});
+            else
+                answer(request, {smpEntry(QStringLiteral("rc"), rc(8))});
         } else if (h.group == 0 && h.command == 5) {
             answer(request, {smpEntry(QStringLiteral("rc"), rc(0))}, banner);
         } else if (h.group == 1 && h.command == 0 && h.op == ps::mcumgr::SmpOp::Read) {
@@ -73,6 +82,7 @@ private:
         } else if (h.group == 1 && h.command == 1) {
             const qint64 offset = request.payload.find(u"off")->toInteger().value_or(-1);
             const QByteArray data = request.payload.find(u"data")->bytes;
+            largestChunk = std::max(largestChunk, data.size());
             if (offset == 0) {
                 expectedLength = request.payload.find(u"len")->toInteger().value_or(0);
                 image.clear();
@@ -170,4 +180,17 @@ TEST(SmpFlasherScripted, ContinuesFromTheOffsetTheDeviceAsksFor) {
     const auto outcome = flashOn(device);
     ASSERT_TRUE(outcome.has_value()) << outcome.error().message.toStdString();
     EXPECT_EQ(device.image, testBundle().application()->data);
+}
+
+TEST(SmpFlasherScripted, SizesChunksFromTheBufferTheDeviceAnnounces) {
+    ScriptedSmpDevice device;
+    device.bufferSize = 384;
+    const auto outcome = flashOn(device);
+    ASSERT_TRUE(outcome.has_value()) << outcome.error().message.toStdString();
+    const qsizetype size = testBundle().application()->data.size();
+    EXPECT_EQ(device.largestChunk, SmpFlasher::chunkSize(384, size));
+
+    ScriptedSmpDevice recovery; // no parameters command: the configured 1024
+    ASSERT_TRUE(flashOn(recovery).has_value());
+    EXPECT_EQ(recovery.largestChunk, SmpFlasher::chunkSize(1024, size));
 }
