@@ -12,10 +12,13 @@
 #include "SessionLogger.h"
 #include "ThemeManager.h"
 #include "device/PortWatcher.h"
+#include "history/HistoryPanel.h"
 #include "timeline/TimelineLogPanel.h"
 #include "timeline/TimelinePanel.h"
 #include "timeline/TimelineSession.h"
 #include "ui_MainWindow.h"
+#include "wizards/FlowIcons.h"
+#include "wizards/ProvisioningActions.h"
 
 #include <QActionGroup>
 #include <QCloseEvent>
@@ -65,6 +68,7 @@ MainWindow::MainWindow(const StartupOptions &options, QWidget *parent)
     setUpActions();
     setUpStatusBar();
     setUpTimeline();
+    setUpProvisioning();
     setUpPorts();
     connectActions();
 
@@ -357,6 +361,70 @@ void MainWindow::setUpTimeline() {
             [this](const QString &path) { openLogForTimeline(path); });
     connect(m_timelinePanel, &TimelinePanel::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, ProblemMessageMs / 2); });
+}
+
+void MainWindow::setUpProvisioning() {
+    m_provisioning = new ProvisioningContext(AccountSettings::load(*m_store),
+                                             HistorySettings::load(*m_store), this);
+    connect(m_provisioning, &ProvisioningContext::problemOccurred, m_problems,
+            qOverload<const QString &, const QString &>(&ProblemLog::report));
+    connect(m_provisioning, &ProvisioningContext::accountChanged, this,
+            [this](const AccountSettings &account) { account.save(*m_store); });
+
+    m_historyDock = new QDockWidget(tr("History"), this);
+    m_historyDock->setObjectName(QStringLiteral("historyDock"));
+    m_historyPanel = new HistoryPanel(m_historyDock);
+    m_historyDock->setWidget(m_historyPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
+    tabifyDockWidget(m_timelineDock, m_historyDock);
+    m_historyDock->hide();
+    // The audit database opens when the history is first shown (or a flow first runs).
+    connect(m_historyDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible && !m_historyPanel->context())
+            m_historyPanel->setContext(m_provisioning);
+    });
+    QAction *historyToggle = m_historyDock->toggleViewAction();
+    historyToggle->setShortcut(QKeySequence(tr("Ctrl+4")));
+    historyToggle->setToolTip(tr("Show or hide every claim and reprovision attempt (Ctrl+4)"));
+    historyToggle->setIcon(flowIcon(FlowIcon::History));
+    m_ui->menuView->insertAction(m_ui->actionClearProblems, historyToggle);
+
+    // The wizards offer the open consoles, the current one first.
+    m_provisioningActions = new ProvisioningActions(
+        m_provisioning,
+        [this] {
+            QList<DeviceChoice> choices;
+            const QList<ConsolePanel *> all = panels();
+            for (ConsolePanel *panel : all) {
+                DeviceChoice choice{titleFor(panel->portName()) + QStringLiteral(" — ") +
+                                        panel->portName(),
+                                    panel->link()};
+                if (panel == currentPanel())
+                    choices.prepend(choice);
+                else
+                    choices.append(choice);
+            }
+            return choices;
+        },
+        this);
+    auto *device = new QMenu(tr("&Device"), this);
+    device->setObjectName(QStringLiteral("menuDevice"));
+    device->addAction(m_provisioningActions->claimAction());
+    device->addAction(m_provisioningActions->reprovisionAction());
+    device->addSeparator();
+    device->addAction(historyToggle);
+    const QList<QAction *> menus = menuBar()->actions();
+    const qsizetype port = menus.indexOf(m_ui->menuPort->menuAction());
+    menuBar()->insertMenu(port >= 0 && port + 1 < menus.size() ? menus.at(port + 1) : nullptr,
+                          device);
+    auto *settingsMenu = new QMenu(tr("&Settings"), this);
+    settingsMenu->setObjectName(QStringLiteral("menuSettings"));
+    settingsMenu->addAction(m_provisioningActions->accountAction());
+    settingsMenu->addAction(m_ui->actionPreferences);
+    menuBar()->insertMenu(m_ui->menuHelp->menuAction(), settingsMenu);
+    m_ui->mainToolBar->addSeparator();
+    m_ui->mainToolBar->addAction(m_provisioningActions->claimAction());
+    m_ui->mainToolBar->addAction(m_provisioningActions->reprovisionAction());
 }
 
 TimelineSession *MainWindow::timelineOf(QWidget *page) {

@@ -31,6 +31,9 @@ class ThemeManager;
 class TimelineLogPanel;
 class TimelinePanel;
 class TimelineSession;
+class ProvisioningContext;
+class ProvisioningActions;
+class HistoryPanel;
 
 /// The workstation's window: console tabs (one ConsolePanel per open port), the Ports dock fed
 /// by a PortWatcher, the Problems dock and status bar, menus and the theme.
@@ -59,6 +62,11 @@ public:
     [[nodiscard]] ThemeManager *themeManager() const { return m_theme; }
     [[nodiscard]] TimelinePanel *timelinePanel() const { return m_timelinePanel; }
     [[nodiscard]] QDockWidget *timelineDock() const { return m_timelineDock; }
+    /// Claim/reprovision wizards, the account and the audit history (issue 5).
+    [[nodiscard]] ProvisioningContext *provisioning() const { return m_provisioning; }
+    [[nodiscard]] ProvisioningActions *provisioningActions() const { return m_provisioningActions; }
+    [[nodiscard]] HistoryPanel *historyPanel() const { return m_historyPanel; }
+    [[nodiscard]] QDockWidget *historyDock() const { return m_historyDock; }
     [[nodiscard]] const Settings &settings() const { return m_settings; }
     [[nodiscard]] CommandHistory &commandHistory() { return m_history; }
 
@@ -70,6 +78,7 @@ private:
     void setUpStatusBar();
     void setUpPorts();
     void setUpTimeline();
+    void setUpProvisioning();
     [[nodiscard]] static TimelineSession *timelineOf(QWidget *page);
     void connectActions();
     void applyTheme(Theme theme, bool remember);
@@ -100,6 +109,10 @@ private:
     QToolButton *m_problemButton = nullptr;
     TimelinePanel *m_timelinePanel = nullptr;
     QDockWidget *m_timelineDock = nullptr;
+    ProvisioningContext *m_provisioning = nullptr;
+    ProvisioningActions *m_provisioningActions = nullptr;
+    HistoryPanel *m_historyPanel = nullptr;
+    QDockWidget *m_historyDock = nullptr;
 };
 
 } // namespace ps::gui
