@@ -181,8 +181,9 @@ TEST(TimelineView, ToolTipNamesTheEventAndQuotesItsSourceLine) {
     EXPECT_TRUE(
         tip.contains(QLatin1String("&lt;inf&gt; nrf_provisioning_coap: Processing commands")))
         << tip.toStdString();
-    EXPECT_TRUE(view.describe(hit->event)
-                    .startsWith(QStringLiteral("Provisioning · Processing commands · 0:00:08.020")));
+    EXPECT_TRUE(
+        view.describe(hit->event)
+            .startsWith(QStringLiteral("Provisioning · Processing commands · 0:00:08.020")));
 }
 
 TEST(TimelineView, ClickSelectsTheEventAndAsksForItsLine) {

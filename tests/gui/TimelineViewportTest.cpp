@@ -168,7 +168,7 @@ class TimelineDurations : public ::testing::TestWithParam<DurationCase> {};
 } // namespace
 
 TEST_P(TimelineDurations, ReadLikeAPersonWouldSayThem) {
-    EXPECT_EQ(formatDuration(GetParam().ms), QString::fromUtf8(GetParam().text));
+    EXPECT_EQ(formatTimelineDuration(GetParam().ms), QString::fromUtf8(GetParam().text));
 }
 
 INSTANTIATE_TEST_SUITE_P(

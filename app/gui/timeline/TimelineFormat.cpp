@@ -55,7 +55,7 @@ QDateTime dateTimeFor(qint64 ms, TimelineClock clock) {
 
 } // namespace
 
-QString formatDuration(qint64 ms) {
+QString formatTimelineDuration(qint64 ms) {
     const bool negative = ms < 0;
     const qint64 magnitude = std::abs(ms);
     QString text;

@@ -16,7 +16,7 @@ enum class TimelineClock : quint8 {
 };
 
 /// A duration for people: "850 ms", "4.87 s", "27.8 s", "1 min 12 s", "1 h 02 min", "3 d 04 h".
-QString formatDuration(qint64 ms);
+QString formatTimelineDuration(qint64 ms);
 
 /// Device uptime as "H:MM:SS.mmm" (hours may exceed 24), from microseconds.
 QString formatUptime(qint64 microseconds);

@@ -373,7 +373,7 @@ TimelineLayout TimelineLayout::make(const QRectF &bounds, const QFont &font,
     const double available = bounds.height() - axisHeight;
     const double count = std::max<double>(1.0, double(layout.lanes.size()));
     layout.laneHeight = std::floor(std::clamp(available / count, std::max(20.0, lineHeight + 8.0),
-                                              std::max(40.0, lineHeight * 2.4)));
+                                              std::max(52.0, lineHeight * 3.0)));
     layout.axis = QRectF(bounds.left() + layout.headerWidth, bounds.top(),
                          bounds.width() - layout.headerWidth, axisHeight);
     layout.plot = QRectF(layout.axis.left(), bounds.top() + axisHeight, layout.axis.width(),
@@ -434,14 +434,19 @@ TimelineScene buildTimelineScene(const TimelineSceneInput &input) {
     sized.viewport = viewport;
 
     const double tickSpacing = metrics.horizontalAdvance(QStringLiteral("00:00:00.000")) + 16.0;
-    for (const TimelineTick &tick : timelineTicks(viewport, input.clock, tickSpacing))
-        scene.ticks.push_back(
-            {scene.layout.plot.left() + viewport.xForTime(tick.timeMs), tick.label});
+    for (const TimelineTick &tick : timelineTicks(viewport, input.clock, tickSpacing)) {
+        const double x = scene.layout.plot.left() + viewport.xForTime(tick.timeMs);
+        // A label cut by the edge of the axis says nothing: the tick keeps only its line.
+        const double half = metrics.horizontalAdvance(tick.label) / 2 + 2;
+        const bool fits =
+            x - half >= scene.layout.axis.left() && x + half <= scene.layout.axis.right();
+        scene.ticks.push_back({x, fits ? tick.label : QString()});
+    }
 
     if (!input.model || input.model->isEmpty()) {
-        scene.emptyText =
-            tr("No timeline events yet. Lines from the device are matched as they arrive; a saved "
-               "log opens with File › Open Log for Timeline… (Ctrl+O).");
+        scene.emptyText = tr("No timeline events yet. Lines from the device are matched as "
+                             "they arrive; a saved "
+                             "log opens with File › Open Log for Timeline… (Ctrl+O).");
         return scene;
     }
     SceneBuilder(sized, scene).build();
@@ -502,11 +507,15 @@ std::optional<TimelineHit> hitTestTimeline(const TimelineModel &model,
                            timelineEventRect(*nearest, viewport, layout, edgeMs)};
     }
 
-    const auto spans = model.spansIn(lane, qint64(std::floor(t)), qint64(std::ceil(t)));
-    // Spans share their boundaries: the one that starts at or before t and ends after it.
-    for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
-        if (double(it->timeMs) <= t && visibleEnd(*it, edgeMs) >= t)
-            return TimelineHit{*it, 1, timelineEventRect(*it, viewport, layout, edgeMs)};
+    // Spans share their boundaries: the one that starts at or before t and ends after it. A
+    // span is drawn at least a pixel wide, so one that short is found within that pixel.
+    const double slack = viewport.msPerPixel();
+    const auto spans = model.spansIn(lane, qint64(std::floor(t - slack)), qint64(std::ceil(t)));
+    for (const double reach : {0.0, slack}) {
+        for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
+            if (double(it->timeMs) <= t && visibleEnd(*it, edgeMs) + reach >= t)
+                return TimelineHit{*it, 1, timelineEventRect(*it, viewport, layout, edgeMs)};
+        }
     }
     return std::nullopt;
 }

@@ -237,8 +237,18 @@ QString TimelineSession::sourceLine(qint32 line) const {
 void TimelineSession::noteIdentity(const QString &text) {
     // Cheap first-character tests: this runs on every line of a flood.
     const QStringView t = QStringView(text).trimmed();
-    if (t.size() < 5 || t.front() == u'[')
+    if (t.size() < 5)
         return;
+    if (t.front() == u'[') {
+        // ATT's cloud module names the device when it connects: "... with client ID: <uuid>".
+        static constexpr QStringView clientId = u"with client ID: ";
+        const qsizetype at = t.indexOf(clientId);
+        if (at >= 0) {
+            const QStringView id = t.mid(at + clientId.size()).trimmed();
+            m_logIdentity.deviceUuid = id.left(id.indexOf(u' ')).toString();
+        }
+        return;
+    }
     const QChar first = t.front();
     if (first == u'%' && t.startsWith(u"%DEVICEUUID:")) {
         m_logIdentity.deviceUuid = t.mid(12).trimmed().toString();
@@ -285,8 +295,8 @@ DeviceIdentity TimelineSession::identity() const {
     const auto &summary = m_engine.summary();
     if (!summary.attestationToken.isEmpty()) {
         if (const auto token = ps::core::AttestationToken::parse(summary.attestationToken)) {
-            if (identity.deviceUuid.isEmpty())
-                identity.deviceUuid = ps::core::AttestationToken::uuidText(token->deviceUuid);
+            // The token is signed by the modem: it names the device best.
+            identity.deviceUuid = ps::core::AttestationToken::uuidText(token->deviceUuid);
             identity.deviceType = token->deviceTypeName();
         }
     }

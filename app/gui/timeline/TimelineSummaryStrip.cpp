@@ -20,7 +20,7 @@ QString tr(const char *text, int n = -1) {
 QString uptimeValue(const std::optional<qint64> &uptimeUs) {
     if (!uptimeUs)
         return tr("not seen");
-    return tr("at %1").arg(formatDuration(*uptimeUs / 1000));
+    return tr("at %1").arg(formatTimelineDuration(*uptimeUs / 1000));
 }
 
 QString provisioningValue(const ps::core::TimelineSummary &summary) {
@@ -86,16 +86,16 @@ std::vector<TimelineSummaryItem> timelineSummaryItems(const ps::core::TimelineSu
                          ? QStringLiteral("0")
                          : (summary.backoffs == 1 ? tr("%1 (%2)") : tr("%1 (%2 in all)"))
                                .arg(summary.backoffs)
-                               .arg(formatDuration(summary.backoffSeconds * 1000)),
+                               .arg(formatTimelineDuration(summary.backoffSeconds * 1000)),
                      summary.backoffs == 0 ? Tone::Neutral : Tone::Warning});
     // Every segment after the first began with a boot inside the capture.
     const int reboots = std::max(0, int(model.segments().size()) - 1);
     items.push_back(
         {tr("Reboots"), QString::number(reboots), reboots == 0 ? Tone::Neutral : Tone::Warning});
-    items.push_back(
-        {tr("Time to cloud"),
-         summary.timeToCloudMs ? formatDuration(*summary.timeToCloudMs) : tr("not connected"),
-         summary.timeToCloudMs ? Tone::Good : Tone::Neutral});
+    items.push_back({tr("Time to cloud"),
+                     summary.timeToCloudMs ? formatTimelineDuration(*summary.timeToCloudMs)
+                                           : tr("not connected"),
+                     summary.timeToCloudMs ? Tone::Good : Tone::Neutral});
     if (summary.droppedMessages > 0)
         items.push_back(
             {tr("Dropped log messages"), QString::number(summary.droppedMessages), Tone::Warning});

@@ -168,7 +168,7 @@ QString TimelineView::describe(const TimelineEvent &event) const {
     else if (event.hasClock())
         parts.append(formatAxisTime(event.timeMs, m_clock));
     if (event.isSpan() && !event.isOpen())
-        parts.append(formatDuration(event.endMs - event.timeMs));
+        parts.append(formatTimelineDuration(event.endMs - event.timeMs));
     if (event.line > 0)
         parts.append(tr("line %1").arg(event.line));
     return parts.join(QStringLiteral(" · "));
@@ -196,8 +196,8 @@ QString TimelineView::toolTipFor(const TimelineHit &hit) const {
     if (event.isSpan()) {
         rows.append(event.isOpen()
                         ? tr("still in this state (%1 so far)")
-                              .arg(formatDuration(qint64(edgeMs()) - event.timeMs))
-                        : tr("lasted %1").arg(formatDuration(event.endMs - event.timeMs)));
+                              .arg(formatTimelineDuration(qint64(edgeMs()) - event.timeMs))
+                        : tr("lasted %1").arg(formatTimelineDuration(event.endMs - event.timeMs)));
     }
     if (event.hasValue() && state.backoff)
         rows.append(tr("backoff of %1 s").arg(event.value));
@@ -586,8 +586,8 @@ void TimelineView::applyTracking() {
     }
     const double right = edge + visible * FollowMargin;
     double start = right - visible;
-    // While everything fits, the start stays in place instead of sliding in from the left.
-    if (start > first - visible * FollowMargin && edge - first < visible * (1 - 2 * FollowMargin))
+    // While everything fits, it starts at the left edge instead of sliding in from the right.
+    if (edge - first < visible * (1 - 2 * FollowMargin))
         start = first - visible * FollowMargin;
     m_viewport.setStartAndScale(start, m_viewport.msPerPixel());
 }
