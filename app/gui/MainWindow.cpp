@@ -189,8 +189,9 @@ TimelineLogPanel *MainWindow::openLogForTimeline(const QString &path) {
         if (m_ui->consoleTabs->currentWidget() == page)
             m_stateLabel->setText(page->statusText());
     });
-    connect(page, &TimelineLogPanel::finished, this, [this, page](bool ok, const QString &text) {
-        statusBar()->showMessage(ok ? tr("Read %1: %2").arg(page->path(), text) : text, 8000);
+    connect(page, &TimelineLogPanel::finished, this, [this, page](bool, const QString &text) {
+        statusBar()->showMessage(tr("%1: %2").arg(QDir::toNativeSeparators(page->path()), text),
+                                 8000);
     });
     m_ui->consoleTabs->setCurrentIndex(index);
     m_ui->centralStack->setCurrentWidget(m_ui->consoleTabs);

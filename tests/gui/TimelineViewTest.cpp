@@ -339,6 +339,28 @@ TEST(TimelineView, LetsGoOfAModelSetToNull) {
     EXPECT_FALSE(view.eventAt(QPointF(300, 100)));
 }
 
+TEST(TimelineView, ShowsTheCloudApiLaneOnceTheStationReportsToIt) {
+    TimelineSession session(TimelineSession::Kind::Live);
+    auto lines = test::linesOfFile(test::timelineLog(QStringLiteral("first-provisioning.log")));
+    for (size_t i = 0; i < lines.size(); ++i)
+        lines[i].hostTimeMs = 1'790'000'000'000 + qint64(i) * 1'000;
+    session.addLines(lines);
+    TimelineView view;
+    view.setModel(&session.model(), session.clock(), false);
+    showView(view);
+    EXPECT_FALSE(view.scene().layout.rowOf(TimelineLane::CloudApi));
+
+    ASSERT_TRUE(session.addCloudEvent(1'790'000'002'500, u"claimed",
+                                      QStringLiteral("Claimed by the station")));
+    EXPECT_FALSE(session.addCloudEvent(1'790'000'003'000, u"no-such-state"));
+    view.refreshNow();
+    ASSERT_TRUE(view.scene().layout.rowOf(TimelineLane::CloudApi));
+    const TimelineEvent claimed = session.model().points(TimelineLane::CloudApi).front();
+    const auto hit = view.eventAt(*view.pointOf(claimed));
+    ASSERT_TRUE(hit);
+    EXPECT_TRUE(view.toolTipFor(*hit).contains(QLatin1String("Claimed by the station")));
+}
+
 TEST(TimelineColours, EveryStateLabelIsReadableOnItsColour) {
     const auto rules = ps::core::TimelineRules::builtin();
     for (const auto &state : rules->states()) {

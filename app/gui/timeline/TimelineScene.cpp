@@ -433,6 +433,13 @@ TimelineScene buildTimelineScene(const TimelineSceneInput &input) {
     TimelineSceneInput sized = input;
     sized.viewport = viewport;
 
+    if (!input.model || input.model->isEmpty()) {
+        scene.emptyText = tr("No timeline events yet. Lines from the device are matched as they "
+                             "arrive; a saved log opens with File › Open Log for Timeline… "
+                             "(Ctrl+O).");
+        return scene;
+    }
+    // No ticks without events: an axis of nothing would only suggest a time.
     const double tickSpacing = metrics.horizontalAdvance(QStringLiteral("00:00:00.000")) + 16.0;
     for (const TimelineTick &tick : timelineTicks(viewport, input.clock, tickSpacing)) {
         const double x = scene.layout.plot.left() + viewport.xForTime(tick.timeMs);
@@ -443,12 +450,6 @@ TimelineScene buildTimelineScene(const TimelineSceneInput &input) {
         scene.ticks.push_back({x, fits ? tick.label : QString()});
     }
 
-    if (!input.model || input.model->isEmpty()) {
-        scene.emptyText = tr("No timeline events yet. Lines from the device are matched as "
-                             "they arrive; a saved "
-                             "log opens with File › Open Log for Timeline… (Ctrl+O).");
-        return scene;
-    }
     SceneBuilder(sized, scene).build();
     // A boot's label takes the place of a tick label it would cover.
     for (const TimelineScene::Boot &boot : scene.boots) {

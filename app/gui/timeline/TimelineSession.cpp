@@ -167,6 +167,12 @@ void TimelineSession::addLines(const std::vector<Line> &lines,
     }
 }
 
+std::expected<void, QString> TimelineSession::addCloudEvent(qint64 hostTimeMs, QStringView state,
+                                                            const QString &label,
+                                                            std::optional<qint32> value) {
+    return m_engine.addCloudEvent(hostTimeMs, state, label, value);
+}
+
 void TimelineSession::reset() {
     m_engine.reset();
     m_runs.clear();

@@ -92,6 +92,12 @@ public:
     /// gets (ConsoleModel::endSeq() before appending), so the timeline can jump to them.
     void addLines(const std::vector<ps::core::Line> &lines,
                   std::optional<quint64> firstConsoleSeq = std::nullopt);
+    /// A cloud-side event on the same axis (lane "nRF Cloud API"): what the station's REST
+    /// client saw, e.g. "claimed", "command-created", "command-in-progress" (the cloudApi states
+    /// of the rule table). Fails for a state the table does not declare.
+    std::expected<void, QString> addCloudEvent(qint64 hostTimeMs, QStringView state,
+                                               const QString &label = {},
+                                               std::optional<qint32> value = std::nullopt);
     /// Forgets every event, line and capture, as for a new run.
     void reset();
 
