@@ -190,10 +190,11 @@ private:
         // would cover the first letters: the label starts after it.
         double textLeft = rect.left() + LabelPadding;
         const double reach = m_scene.layout.markerRadius() + 2.0;
-        const auto marker =
+        auto marker =
             std::ranges::lower_bound(m_laneMarkers, textLeft - reach, {},
                                      [](const TimelineScene::Marker &m) { return m.centre.x(); });
-        if (marker != m_laneMarkers.end() && marker->centre.x() <= textLeft + reach)
+        // (markers side by side, a reboot request and the next boot's start, push it further)
+        for (; marker != m_laneMarkers.end() && marker->centre.x() <= textLeft + reach; ++marker)
             textLeft = marker->centre.x() + reach + 1.0;
         const QRectF area(textLeft, rect.top(), rect.right() - LabelPadding - textLeft,
                           rect.height());
