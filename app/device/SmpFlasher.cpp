@@ -412,7 +412,16 @@ SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
                                "recovery. Flash it again.")
                     .arg(m_options.bootTimeout.count() / 1000.0),
                 m_bytesSent));
-        co_return std::unexpected(waitError(booted, QStringLiteral("the reboot")));
+        co_return std::unexpected(makeError(
+            booted == Wait::Cancelled ? FlashError::Kind::Cancelled
+                                      : FlashError::Kind::Disconnected,
+            QStringLiteral("The image was written and the device reset, but %1 before its boot "
+                           "banner showed the version (%2). Reconnect and check the version on "
+                           "the console.")
+                .arg(booted == Wait::Cancelled ? QStringLiteral("the check was cancelled")
+                                               : QStringLiteral("the device went away"),
+                     booted == Wait::Cancelled ? QStringLiteral("cancelled") : m_lostReason),
+            m_bytesSent));
     }
     outcome.banner = match.captured(0);
     outcome.bootedVersion = match.captured(2);
