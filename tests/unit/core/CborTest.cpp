@@ -149,7 +149,9 @@ TEST(Cbor, WriterBuildsNestedStructuresStepByStep) {
 }
 
 TEST(Cbor, ReadsItemsOneAfterAnother) {
-    CborReader reader(hex("0102f6"));
+    // The reader views the bytes, so they must outlive it.
+    const QByteArray bytes = hex("0102f6");
+    CborReader reader(bytes);
     EXPECT_EQ(reader.read()->toInteger(), 1);
     EXPECT_EQ(reader.offset(), 1);
     EXPECT_EQ(reader.read()->toInteger(), 2);
