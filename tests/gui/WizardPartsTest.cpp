@@ -91,7 +91,7 @@ INSTANTIATE_TEST_SUITE_P(
         ComparisonCase{"keyLost", QList<int>{0}, true, true,
                        "no client private key on sec tag 16842753"},
         ComparisonCase{"keyLostListed", QList<int>{0}, true, true, "lost its key"},
-        ComparisonCase{"empty", QList<int>{}, true, false, "no root CA"},
+        ComparisonCase{"empty", QList<int>{}, true, false, "no client private key"},
         ComparisonCase{"notListed", QList<int>{0, 2}, true, false, "nRF Cloud does not list it"},
         ComparisonCase{"notClaimed", QList<int>{0, 2}, false, false, "has not claimed the device"},
         ComparisonCase{"noDevice", std::nullopt, true, true, "one-sided"}),

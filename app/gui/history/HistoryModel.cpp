@@ -105,7 +105,7 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const {
     case Qt::DisplayRole:
         switch (column) {
         case WhenColumn:
-            return QLocale().toString(record.startedAt.toLocalTime(), QLocale::ShortFormat);
+            return record.startedAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s);
         case OperatorColumn:
             return record.operatorName;
         case StationColumn:

@@ -56,10 +56,10 @@ HistoryPanel::HistoryPanel(QWidget *parent)
     m_ui->recordsView->setModel(m_proxy);
     m_ui->recordsView->sortByColumn(HistoryModel::WhenColumn, Qt::DescendingOrder);
     QHeaderView *header = m_ui->recordsView->horizontalHeader();
-    header->setSectionResizeMode(QHeaderView::Interactive);
-    header->resizeSection(HistoryModel::WhenColumn, 130);
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(HistoryModel::DeviceColumn, QHeaderView::Interactive);
     header->resizeSection(HistoryModel::DeviceColumn, 230);
-    header->resizeSection(HistoryModel::VerdictColumn, 110);
+    header->setStretchLastSection(false);
     m_ui->splitter->setStretchFactor(0, 3);
     m_ui->splitter->setStretchFactor(1, 2);
 

@@ -209,8 +209,10 @@ void ClaimIdentityPage::refresh() {
     m_ui->modemFirmwareValue->setText(orDash(identity.modemFirmware));
     m_ui->deviceUuidValue->setText(fromToken ? tr("— (not asked: no device)")
                                              : orDash(identity.deviceId));
-    m_ui->firmwareValue->setText(orDash(
-        identity.firmware.isEmpty() && !fromToken ? tr("no boot banner seen") : identity.firmware));
+    m_ui->firmwareValue->setText(
+        orDash(identity.firmware.isEmpty() && !fromToken
+                   ? tr("not known: no boot banner since this attempt started (a reboot shows it)")
+                   : identity.firmware));
     const auto &token = flow->token();
     if (!token) {
         m_ui->tokenUuidValue->setText(orDash({}));

@@ -25,14 +25,15 @@ CommandStatusView::CommandStatusView(QWidget *parent)
     m_headline->setFont(bold);
     m_headline->setWordWrap(true);
     layout->addWidget(m_headline);
-    m_calls->setColumnCount(3);
-    m_calls->setHeaderLabels({tr("Time"), tr("Request"), tr("Answer")});
+    // Two columns fit half a page: the answer is the request's icon, and its words when it
+    // is not a plain OK (all of it in the tooltip).
+    m_calls->setColumnCount(2);
+    m_calls->setHeaderLabels({tr("Time"), tr("Request and answer")});
     m_calls->setRootIsDecorated(false);
     m_calls->setWordWrap(true);
     m_calls->setToolTip(tr("Every request to nRF Cloud since the action, with its answer"));
     m_calls->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_calls->header()->setSectionResizeMode(1, QHeaderView::Stretch);
-    m_calls->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     layout->addWidget(m_calls, 1);
     refresh();
 }
@@ -71,7 +72,6 @@ void CommandStatusView::refresh() {
                 continue;
             auto *item = new QTreeWidgetItem(m_calls);
             item->setText(0, QLocale().toString(call.at.toLocalTime(), u"HH:mm:ss"_s));
-            item->setText(1, call.operation);
             QString answer = call.ok ? tr("OK")
                                      : (call.httpStatus > 0 ? u"HTTP %1"_s.arg(call.httpStatus)
                                                             : tr("no answer"));
@@ -79,9 +79,10 @@ void CommandStatusView::refresh() {
                 answer += u": "_s + call.message;
             if (call.retried)
                 answer += tr(" (sent again)");
-            item->setText(2, answer);
-            item->setToolTip(2, answer);
-            item->setIcon(2, flowIcon(call.ok        ? FlowIcon::StepDone
+            item->setText(1,
+                          call.ok ? call.operation : QString(call.operation + u" — "_s + answer));
+            item->setToolTip(1, call.operation + u"\n"_s + answer);
+            item->setIcon(1, flowIcon(call.ok        ? FlowIcon::StepDone
                                       : call.retried ? FlowIcon::StepWaiting
                                                      : FlowIcon::StepFailed));
             // The follow step notes every status change as "... -> STATUS".

@@ -13,7 +13,6 @@ QString tr(const char *text) {
 }
 
 // %CMNG credential types (PROTOCOL §3).
-constexpr int RootCa = 0;
 constexpr int ClientCertificate = 1;
 constexpr int ClientPrivateKey = 2;
 
@@ -45,11 +44,6 @@ QStringList CredentialComparison::differences() const {
         if (!deviceHasPrivateKey()) {
             found.append(tr("The device holds no client private key on sec tag %1: it cannot "
                             "sign in to nRF Cloud. A new cloud access key makes one.")
-                             .arg(tag));
-        }
-        if (!deviceTypes->contains(RootCa)) {
-            found.append(tr("The device holds no root CA on sec tag %1: it cannot check the "
-                            "server. The onboarding rule's commands (a reclaim) install one.")
                              .arg(tag));
         }
         if (onboarded && deviceHasPrivateKey()) {

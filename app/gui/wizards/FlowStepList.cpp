@@ -22,7 +22,9 @@ FlowStepList::FlowStepList(QWidget *parent)
     setWordWrap(true);
     setSelectionMode(QAbstractItemView::SingleSelection);
     header()->setStretchLastSection(false);
-    header()->setSectionResizeMode(StepColumn, QHeaderView::ResizeToContents);
+    // Progress lines span the whole row, so the step column keeps a width of its own.
+    header()->setSectionResizeMode(StepColumn, QHeaderView::Interactive);
+    header()->resizeSection(StepColumn, 250);
     header()->setSectionResizeMode(StatusColumn, QHeaderView::Stretch);
     header()->setSectionResizeMode(TimeColumn, QHeaderView::ResizeToContents);
 }
@@ -93,14 +95,21 @@ void FlowStepList::refresh() {
             delete item->takeChild(item->childCount() - 1);
         for (int line = item->childCount(); line < lines.size(); ++line) {
             auto *child = new QTreeWidgetItem(item);
-            child->setText(StatusColumn, lines.at(line));
-            child->setFirstColumnSpanned(false);
+            child->setText(StepColumn, lines.at(line));
+            child->setToolTip(StepColumn, lines.at(line));
+            child->setFirstColumnSpanned(true);
         }
-        // Unfold the step that is running so its progress shows as it comes.
-        if (status == StepStatus::Running && !lines.isEmpty() && !item->isExpanded()) {
-            item->setExpanded(true);
+        // The step that runs is unfolded so its progress shows as it comes; the others fold
+        // up when they end (the operator may unfold them again).
+        const bool running = status == StepStatus::Running;
+        if (running != m_unfolded.contains(step.id)) {
+            item->setExpanded(running && !lines.isEmpty());
+            if (running && !lines.isEmpty())
+                m_unfolded.insert(step.id);
+            else
+                m_unfolded.remove(step.id);
         }
-        if (status == StepStatus::Running && item->isExpanded() && item->childCount() > 0)
+        if (running && item->isExpanded() && item->childCount() > 0)
             scrollToItem(item->child(item->childCount() - 1));
     }
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QPointer>
+#include <QSet>
 #include <QTreeWidget>
 
 namespace ps::gui {
@@ -25,6 +26,7 @@ public:
 private:
     QPointer<FlowTracker> m_tracker;
     bool m_showLines = true;
+    QSet<QString> m_unfolded; ///< steps unfolded because they ran
 };
 
 } // namespace ps::gui

@@ -18,13 +18,17 @@ FlowWizard::FlowWizard(ProvisioningContext *context, QList<DeviceChoice> devices
     , m_context(context)
     , m_devices(std::move(devices))
     , m_tracker(new FlowTracker(this)) {
-    setWizardStyle(QWizard::ClassicStyle);
-    setOption(QWizard::NoBackButtonOnStartPage, true);
-    setOption(QWizard::HaveCustomButton1, false);
+    setWizardStyle(QWizard::ModernStyle);
+    // No Back: once the flow has started a step cannot be undone, and the first page is the
+    // only one before it starts. Retry shows only while a step waits after a failure.
+    setOption(QWizard::HaveCustomButton1, true);
+    setButtonLayout({QWizard::Stretch, QWizard::CustomButton1, QWizard::NextButton,
+                     QWizard::CommitButton, QWizard::FinishButton, QWizard::CancelButton});
     setButtonText(QWizard::CustomButton1, tr("&Retry"));
     button(QWizard::CustomButton1)->setIcon(flowIcon(FlowIcon::Retry));
     button(QWizard::CustomButton1)
         ->setToolTip(tr("Run the failed step again (after fixing what the page says)"));
+    button(QWizard::CustomButton1)->hide();
     connect(this, &QWizard::customButtonClicked, this, [this](int which) {
         if (which == QWizard::CustomButton1)
             retryFailedStep();
@@ -103,7 +107,7 @@ void FlowWizard::retryFailedStep() {
         return;
     applyChoices();
     m_flow->retryFailedStep();
-    setOption(QWizard::HaveCustomButton1, false);
+    button(QWizard::CustomButton1)->hide();
 }
 
 int FlowWizard::nextId() const {
@@ -172,8 +176,7 @@ void FlowWizard::onFinished(Verdict verdict) {
 
 void FlowWizard::updateButtons() {
     const bool paused = m_flow && m_flow->state() == Flow::State::Paused && !m_closing;
-    if (testOption(QWizard::HaveCustomButton1) != paused)
-        setOption(QWizard::HaveCustomButton1, paused);
+    button(QWizard::CustomButton1)->setVisible(paused);
     const bool finished = m_flow && m_flow->state() == Flow::State::Finished;
     setButtonText(QWizard::CancelButton, finished ? tr("&Close") : tr("Cancel"));
     button(QWizard::CancelButton)->setEnabled(!m_closing);
