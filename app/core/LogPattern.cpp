@@ -4,24 +4,6 @@ namespace ps::core {
 
 namespace {
 
-bool isDigit(QChar c) {
-    return c.unicode() >= u'0' && c.unicode() <= u'9';
-}
-
-// Reads exactly `count` digits at `pos`; -1 when any is missing.
-int fixedDigits(QStringView text, qsizetype pos, int count) {
-    if (pos + count > text.size())
-        return -1;
-    int value = 0;
-    for (int i = 0; i < count; ++i) {
-        const QChar c = text[pos + i];
-        if (!isDigit(c))
-            return -1;
-        value = value * 10 + (c.unicode() - u'0');
-    }
-    return value;
-}
-
 LogLevel levelFromTag(QStringView tag) {
     if (tag == u"err")
         return LogLevel::Error;
@@ -36,6 +18,19 @@ LogLevel levelFromTag(QStringView tag) {
 
 } // namespace
 
+int fixedDigits(QStringView text, qsizetype pos, int count) {
+    if (pos < 0 || pos + count > text.size())
+        return -1;
+    int value = 0;
+    for (int i = 0; i < count; ++i) {
+        const QChar c = text[pos + i];
+        if (!isAsciiDigit(c))
+            return -1;
+        value = value * 10 + (c.unicode() - u'0');
+    }
+    return value;
+}
+
 std::optional<qint64> matchUptimeStamp(QStringView text, qsizetype pos, qsizetype *end) {
     // [H+:MM:SS.mmm,uuu]
     if (pos >= text.size() || text[pos] != u'[')
@@ -43,7 +38,7 @@ std::optional<qint64> matchUptimeStamp(QStringView text, qsizetype pos, qsizetyp
     qsizetype i = pos + 1;
     qint64 hours = 0;
     int hourDigits = 0;
-    while (i < text.size() && isDigit(text[i])) {
+    while (i < text.size() && isAsciiDigit(text[i])) {
         if (++hourDigits > 9)
             return std::nullopt;
         hours = hours * 10 + (text[i].unicode() - u'0');

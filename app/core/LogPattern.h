@@ -19,6 +19,14 @@ struct LogRecordHead {
     LogLevel level = LogLevel::None;
 };
 
+/// An ASCII digit (what timestamps are written in, whatever the locale).
+inline bool isAsciiDigit(QChar c) {
+    return c.unicode() >= u'0' && c.unicode() <= u'9';
+}
+
+/// Reads exactly `count` ASCII digits at `pos`; -1 when any is missing or the text ends first.
+int fixedDigits(QStringView text, qsizetype pos, int count);
+
 /// Matches `[HH:MM:SS.mmm,uuu]` at `pos` (hours: 1 to 9 digits). Returns the uptime in
 /// microseconds and sets `end` to the index after ']'.
 std::optional<qint64> matchUptimeStamp(QStringView text, qsizetype pos, qsizetype *end = nullptr);

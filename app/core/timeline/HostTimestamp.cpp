@@ -1,26 +1,10 @@
 #include "HostTimestamp.h"
 
+#include "core/LogPattern.h"
+
 namespace ps::core {
 
 namespace {
-
-bool isDigit(QChar c) {
-    return c.unicode() >= u'0' && c.unicode() <= u'9';
-}
-
-// Exactly `count` digits at `pos`, or -1.
-int digits(QStringView text, qsizetype pos, int count) {
-    if (pos + count > text.size())
-        return -1;
-    int value = 0;
-    for (int i = 0; i < count; ++i) {
-        const QChar c = text[pos + i];
-        if (!isDigit(c))
-            return -1;
-        value = value * 10 + (c.unicode() - u'0');
-    }
-    return value;
-}
 
 bool at(QStringView text, qsizetype pos, char16_t c) {
     return pos < text.size() && text[pos].unicode() == c;
@@ -28,13 +12,13 @@ bool at(QStringView text, qsizetype pos, char16_t c) {
 
 // `HH:MM:SS[.fff|,fff]` at `pos`; milliseconds of the day, `pos` moved past it.
 std::optional<qint64> timeOfDay(QStringView text, qsizetype &pos) {
-    const int hours = digits(text, pos, 2);
+    const int hours = fixedDigits(text, pos, 2);
     if (hours < 0 || hours > 23 || !at(text, pos + 2, u':'))
         return std::nullopt;
-    const int minutes = digits(text, pos + 3, 2);
+    const int minutes = fixedDigits(text, pos + 3, 2);
     if (minutes < 0 || minutes > 59 || !at(text, pos + 5, u':'))
         return std::nullopt;
-    const int seconds = digits(text, pos + 6, 2);
+    const int seconds = fixedDigits(text, pos + 6, 2);
     if (seconds < 0 || seconds > 60)
         return std::nullopt;
     pos += 8;
@@ -43,7 +27,7 @@ std::optional<qint64> timeOfDay(QStringView text, qsizetype &pos) {
         qsizetype i = pos + 1;
         int fraction = 0;
         int scale = 1000;
-        while (i < text.size() && isDigit(text[i]) && i - pos <= 9) {
+        while (i < text.size() && isAsciiDigit(text[i]) && i - pos <= 9) {
             scale /= 10;
             fraction += (text[i].unicode() - u'0') * scale;
             ++i;
@@ -65,14 +49,14 @@ int zoneOffset(QStringView text, qsizetype &pos) {
     if (!at(text, pos, u'+') && !at(text, pos, u'-'))
         return 0;
     const int sign = text[pos].unicode() == u'-' ? -1 : 1;
-    const int hours = digits(text, pos + 1, 2);
+    const int hours = fixedDigits(text, pos + 1, 2);
     if (hours < 0 || hours > 14)
         return 0;
     qsizetype i = pos + 3;
     int minutes = 0;
     if (at(text, i, u':'))
         ++i;
-    if (const int m = digits(text, i, 2); m >= 0 && m < 60) {
+    if (const int m = fixedDigits(text, i, 2); m >= 0 && m < 60) {
         minutes = m;
         i += 2;
     } else if (text[i - 1].unicode() == u':') {
@@ -101,16 +85,16 @@ std::optional<HostTimestamp> parseHostTimestamp(QStringView text) {
         return std::nullopt;
     const QChar first = text.front();
     const bool bracketed = first == u'[';
-    if (!bracketed && !isDigit(first))
+    if (!bracketed && !isAsciiDigit(first))
         return std::nullopt;
     qsizetype pos = bracketed ? 1 : 0;
 
     HostTimestamp stamp;
     qint64 ms = 0;
-    const int year = digits(text, pos, 4);
+    const int year = fixedDigits(text, pos, 4);
     if (year >= 0 && at(text, pos + 4, u'-')) {
-        const int month = digits(text, pos + 5, 2);
-        const int day = digits(text, pos + 8, 2);
+        const int month = fixedDigits(text, pos + 5, 2);
+        const int day = fixedDigits(text, pos + 8, 2);
         if (month < 1 || month > 12 || !at(text, pos + 7, u'-') || day < 1 || day > 31)
             return std::nullopt;
         if (!at(text, pos + 10, u'T') && !at(text, pos + 10, u' '))

@@ -39,7 +39,9 @@ INSTANTIATE_TEST_SUITE_P(
                     BareBanner{"BootingAtLineEnd", u"*** Booting "_s, u"Booting"_s},
                     BareBanner{"BootingClosed", u"*** Booting ***"_s, u"Booting"_s},
                     BareBanner{"BootingAfterNoise", u"\u001b *** Booting  ***  "_s, u"Booting"_s}),
-    [](const testing::TestParamInfo<BareBanner> &info) { return std::string(info.param.name); });
+    [](const testing::TestParamInfo<BareBanner> &testCase) {
+        return std::string(testCase.param.name);
+    });
 
 // The banner after a reboot still marks the reboot when it has no name.
 TEST(LogParserFuzzRegression, BareBootingBannerStillMarksAReboot) {
