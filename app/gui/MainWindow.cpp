@@ -380,10 +380,7 @@ void MainWindow::setUpProvisioning() {
     tabifyDockWidget(m_timelineDock, m_historyDock);
     m_historyDock->hide();
     // The audit database opens when the history is first shown (or a flow first runs).
-    connect(m_historyDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
-        if (visible && !m_historyPanel->context())
-            m_historyPanel->setContext(m_provisioning);
-    });
+    m_historyPanel->setContext(m_provisioning);
     QAction *historyToggle = m_historyDock->toggleViewAction();
     historyToggle->setShortcut(QKeySequence(tr("Ctrl+4")));
     historyToggle->setToolTip(tr("Show or hide every claim and reprovision attempt (Ctrl+4)"));

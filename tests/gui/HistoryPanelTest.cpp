@@ -87,6 +87,7 @@ protected:
             ASSERT_TRUE((*store)->append(record).has_value());
         }
         m_panel.setContext(m_context.get());
+        m_panel.show();
     }
 
     QStringList listedImeis() const {
@@ -197,6 +198,19 @@ TEST_F(HistoryPanelTest, RefreshesAndSelectsARecordWhenAFlowFinishes) {
     EXPECT_EQ(m_panel.model()->rowCount(), 4);
     ASSERT_TRUE(m_panel.selectedRecord().has_value());
     EXPECT_EQ(m_panel.selectedRecord()->sequence, added->sequence);
+}
+
+TEST(HistoryPanel, ReadsTheAuditStoreOnlyWhenShown) {
+    QTemporaryDir dir;
+    HistorySettings history;
+    history.database = dir.filePath(u"audit.sqlite"_s);
+    ProvisioningContext context(AccountSettings{}, history);
+    HistoryPanel panel;
+    panel.setContext(&context);
+    EXPECT_FALSE(QFile::exists(history.database)) << "a hidden panel opens no database";
+    panel.show();
+    EXPECT_TRUE(QFile::exists(history.database));
+    EXPECT_TRUE(panel.statusText().startsWith(u"0 record"_s)) << panel.statusText().toStdString();
 }
 
 struct DurationCase {

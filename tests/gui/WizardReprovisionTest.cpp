@@ -52,6 +52,7 @@ bool provisionFirst(WizardWorld &world) {
 std::optional<AuditRecord> recordOf(WizardWorld &world, const QString &flowId) {
     HistoryPanel panel;
     panel.setContext(&world.context());
+    panel.refresh();
     for (const AuditRecord &record : panel.model()->records()) {
         if (record.flowId == flowId)
             return record;

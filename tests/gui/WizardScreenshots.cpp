@@ -70,42 +70,11 @@ bool forward(QWizard *wizard, int next, int timeoutMs = StepMs) {
 }
 
 bool run(const QString &folder) {
-    QTemporaryDir dir;
-    const QString registry = dir.filePath(u"registry.jsonl"_s);
-    StandIn standIn(dir.filePath(u"cloud"_s), {QString::fromLatin1(GoodKey)}, {}, registry);
-    if (!standIn.isReady())
-        return fail(u"the stand-in did not start: "_s + standIn.output());
     // Slow enough that provisioning can be seen while it runs.
-    ToolProcess devsim(QStringLiteral(PROVSTATION_DEVSIM_EXECUTABLE),
-                       {u"--state"_s, dir.filePath(u"device"_s), u"--registry"_s, registry,
-                        u"--cloud"_s, u"127.0.0.1:"_s + standIn.coapPort(), u"--ca"_s,
-                        standIn.settings().extraCaFile, u"--speed"_s, u"4"_s, u"--link"_s,
-                        dir.filePath(u"ttyNRF91"_s), u"--boot-on-open"_s});
-    if (!devsim.start() || !devsim.waitForLine(u"PTY "_s))
-        return fail(u"the virtual device did not start: "_s + devsim.output());
-
-    // The settings `./run demo` writes: the stand-in's addresses and CA, and a key file.
-    QFile key(dir.filePath(u"api-key.txt"_s));
-    if (!key.open(QIODevice::WriteOnly))
-        return fail(u"no key file"_s);
-    key.write(QByteArray(GoodKey) + '\n');
-    key.close();
-    const QString ini = dir.filePath(u"provstation.ini"_s);
-    {
-        QSettings settings(ini, QSettings::IniFormat);
-        settings.setValue(u"cloud/provisioningBaseUrl"_s,
-                          standIn.settings().provisioningBaseUrl.toString());
-        settings.setValue(u"cloud/mainBaseUrl"_s, standIn.settings().mainBaseUrl.toString());
-        settings.setValue(u"cloud/extraCaFile"_s, standIn.settings().extraCaFile);
-        settings.setValue(u"account/apiKeyFile"_s, key.fileName());
-        settings.setValue(u"history/database"_s, dir.filePath(u"audit.sqlite"_s));
-        settings.setValue(u"theme"_s, u"light"_s);
-    }
-
-    StartupOptions options;
-    options.settingsFile = ini;
-    options.ports = {dir.filePath(u"ttyNRF91"_s)};
-    MainWindow window(options);
+    WindowWorld world(4);
+    if (!world.isReady())
+        return fail(world.problem());
+    MainWindow window(world.startupOptions());
     window.resize(1400, 860);
     window.move(0, 0);
     window.show();

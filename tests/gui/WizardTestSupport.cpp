@@ -11,6 +11,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QTest>
@@ -302,6 +303,52 @@ ps::station::ReprovisionOptions WizardWorld::reprovisionOptions() {
     options.verifyTimeout = 30s;
     options.pollInterval = 200ms;
     options.retryDelay = 200ms;
+    return options;
+}
+
+// ---- WindowWorld ----------------------------------------------------------------------------
+
+WindowWorld::WindowWorld(double speed) {
+    if (!m_dir.isValid()) {
+        m_problem = u"no temporary folder"_s;
+        return;
+    }
+    const QString registry = path(u"registry.jsonl"_s);
+    m_standIn = std::make_unique<StandIn>(
+        path(u"cloud"_s), QStringList{QString::fromLatin1(GoodKey)}, QStringList{}, registry);
+    if (!m_standIn->isReady()) {
+        m_problem = u"the stand-in did not start: "_s + m_standIn->output();
+        return;
+    }
+    m_devsim = std::make_unique<ToolProcess>(
+        QStringLiteral(PROVSTATION_DEVSIM_EXECUTABLE),
+        QStringList{u"--state"_s, path(u"device"_s), u"--registry"_s, registry, u"--cloud"_s,
+                    u"127.0.0.1:"_s + m_standIn->coapPort(), u"--ca"_s,
+                    m_standIn->settings().extraCaFile, u"--speed"_s, QString::number(speed),
+                    u"--link"_s, devicePort(), u"--boot-on-open"_s});
+    if (!m_devsim->start() || !m_devsim->waitForLine(u"PTY "_s)) {
+        m_problem = u"the virtual device did not start: "_s + m_devsim->output();
+        return;
+    }
+    QFile key(keyFile());
+    if (!key.open(QIODevice::WriteOnly) || key.write(QByteArray(GoodKey) + '\n') < 0) {
+        m_problem = u"cannot write the key file"_s;
+        return;
+    }
+    QSettings settings(settingsFile(), QSettings::IniFormat);
+    settings.setValue(u"cloud/provisioningBaseUrl"_s,
+                      m_standIn->settings().provisioningBaseUrl.toString());
+    settings.setValue(u"cloud/mainBaseUrl"_s, m_standIn->settings().mainBaseUrl.toString());
+    settings.setValue(u"cloud/extraCaFile"_s, m_standIn->settings().extraCaFile);
+    settings.setValue(u"account/apiKeyFile"_s, keyFile());
+    settings.setValue(u"history/database"_s, path(u"audit.sqlite"_s));
+    settings.setValue(u"theme"_s, u"light"_s);
+}
+
+StartupOptions WindowWorld::startupOptions() const {
+    StartupOptions options;
+    options.settingsFile = settingsFile();
+    options.ports = {devicePort()};
     return options;
 }
 

@@ -7,6 +7,7 @@
 // store is a temporary SQLite file.
 
 #include "device/DeviceLink.h"
+#include "gui/StartupOptions.h"
 #include "gui/wizards/ProvisioningContext.h"
 #include "station/ClaimFlow.h"
 #include "station/ReprovisionFlow.h"
@@ -130,6 +131,35 @@ private:
     QStringList m_lines;
     QString m_deviceId;
     QString m_imei;
+    QString m_problem;
+};
+
+/// The workstation's own set-up against the stand-in, as `./run demo` makes it: the stand-in,
+/// a virtual device behind a pty link, a key file, and an INI settings file holding the keys
+/// the demo writes (cloud/provisioningBaseUrl, cloud/mainBaseUrl, cloud/extraCaFile,
+/// account/apiKeyFile, history/database). Hand startupOptions() to a MainWindow.
+class WindowWorld {
+public:
+    explicit WindowWorld(double speed = 50);
+
+    [[nodiscard]] bool isReady() const { return m_problem.isEmpty(); }
+    [[nodiscard]] const QString &problem() const { return m_problem; }
+    [[nodiscard]] QString settingsFile() const {
+        return m_dir.filePath(QStringLiteral("provstation.ini"));
+    }
+    [[nodiscard]] QString keyFile() const { return m_dir.filePath(QStringLiteral("api-key.txt")); }
+    [[nodiscard]] QString devicePort() const { return m_dir.filePath(QStringLiteral("ttyNRF91")); }
+    [[nodiscard]] QString path(const QString &name) const { return m_dir.filePath(name); }
+    [[nodiscard]] const ps::cloud::CloudSettings &cloudSettings() const {
+        return m_standIn->settings();
+    }
+    /// --settings <the INI file> --port <the device's pty link>
+    [[nodiscard]] StartupOptions startupOptions() const;
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<StandIn> m_standIn;
+    std::unique_ptr<ToolProcess> m_devsim;
     QString m_problem;
 };
 

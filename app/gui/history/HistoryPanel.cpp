@@ -90,11 +90,27 @@ void HistoryPanel::setContext(ProvisioningContext *context) {
     if (context) {
         connect(context, &ProvisioningContext::recordAdded, this,
                 [this](const AuditRecord &record) {
+                    if (!isVisible()) {
+                        m_stale = true;
+                        m_selectWhenShown = record.sequence;
+                        return;
+                    }
                     refresh();
                     selectRecord(record.sequence);
                 });
     }
+    m_stale = true;
+    if (isVisible())
+        refresh();
+}
+
+void HistoryPanel::showEvent(QShowEvent *event) {
+    QWidget::showEvent(event);
+    if (!m_stale)
+        return;
     refresh();
+    if (m_selectWhenShown > 0)
+        selectRecord(std::exchange(m_selectWhenShown, 0));
 }
 
 ps::station::AuditQuery HistoryPanel::query() const {
@@ -123,6 +139,7 @@ ps::station::AuditQuery HistoryPanel::query() const {
 
 void HistoryPanel::refresh() {
     m_searchDelay->stop();
+    m_stale = false;
     const std::optional<AuditRecord> selected = selectedRecord();
     if (!m_context) {
         m_model->setRecords({});

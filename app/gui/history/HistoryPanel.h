@@ -31,6 +31,8 @@ public:
     explicit HistoryPanel(QWidget *parent = nullptr);
     ~HistoryPanel() override;
 
+    /// The records come from `context`'s audit store, read when the panel is shown (so a
+    /// hidden History dock does not open the database) and again whenever a flow finishes.
     void setContext(ProvisioningContext *context);
     [[nodiscard]] ProvisioningContext *context() const { return m_context; }
 
@@ -53,6 +55,9 @@ public:
 
     void setSearchText(const QString &text);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void showSelected();
     void askExport(ExportFormat format);
@@ -62,6 +67,8 @@ private:
     QSortFilterProxyModel *m_proxy = nullptr;
     QTimer *m_searchDelay = nullptr;
     QPointer<ProvisioningContext> m_context;
+    bool m_stale = true; ///< records changed (or never read) while the panel was hidden
+    qint64 m_selectWhenShown = 0;
 };
 
 } // namespace ps::gui
