@@ -377,6 +377,18 @@ TEST(ClaimWizard, ClaimsFromAPastedTokenWithoutTheDevice) {
     EXPECT_EQ(stepOf(*record, u"provision"_s)->status, StepStatus::Skipped);
 }
 
+TEST(ClaimWizard, WillNotStartOnADeviceWhoseConsoleIsNotConnected) {
+    WizardWorld world;
+    ASSERT_TRUE(world.isReady()) << world.problem().toStdString();
+    world.link().close();
+    auto wizard = openWizard(world);
+    EXPECT_FALSE(waitUntilComplete(wizard.get(), 0));
+    const QString state = wizard->currentPage()->findChild<QLabel *>(u"deviceStateLabel"_s)->text();
+    EXPECT_TRUE(state.contains(u"Not connected"_s)) << state.toStdString();
+    ASSERT_TRUE(world.link().open());
+    EXPECT_TRUE(waitUntilComplete(wizard.get(), StepMs)) << "it starts once the port is open";
+}
+
 TEST(ClaimWizard, CancelWhileHeldRecordsACancelledAttemptWithoutClaiming) {
     WizardWorld world;
     ASSERT_TRUE(world.isReady()) << world.problem().toStdString();

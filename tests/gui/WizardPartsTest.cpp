@@ -1,12 +1,17 @@
 // The wizards' pure parts: finding attestation tokens in saved logs, spelling out the
 // differences between a device's credentials and the cloud's view, and how device events read.
 
+#include "gui/wizards/ClaimPages.h"
+#include "gui/wizards/ClaimWizard.h"
 #include "gui/wizards/CredentialComparison.h"
 #include "gui/wizards/DeviceStatesView.h"
 #include "gui/wizards/FlowIcons.h"
 #include "gui/wizards/TokenFinder.h"
 
 #include <QFile>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QTemporaryDir>
 #include <gtest/gtest.h>
 
 namespace ps::gui {
@@ -63,6 +68,30 @@ TEST(TokenFinder, IgnoresDottedTextThatIsNoToken) {
           "tokens/invalid-no-self-describe-tag.txt", "tokens/invalid-short-signature.txt"})
         EXPECT_TRUE(tokensIn(readData(QString::fromLatin1(invalid))).isEmpty()) << invalid;
     EXPECT_FALSE(lastTokenIn(u"nothing here"_s).has_value());
+}
+
+TEST(ClaimDevicePage, TakesTheNewestTokenFromASavedLogAndCanStartWithIt) {
+    QTemporaryDir dir;
+    HistorySettings history;
+    history.database = dir.filePath(u"audit.sqlite"_s);
+    ProvisioningContext context(AccountSettings{}, history);
+    ClaimWizard wizard(&context, {});
+    auto *page = qobject_cast<ClaimDevicePage *>(wizard.page(ClaimWizard::DevicePage));
+    ASSERT_NE(page, nullptr);
+    EXPECT_FALSE(page->isComplete());
+    EXPECT_FALSE(page->takeTokenFromLog(QStringLiteral(PROVSTATION_TEST_DATA) +
+                                        u"/logs/uptime-reboot.log"_s));
+    EXPECT_TRUE(page->findChild<QLabel *>(u"tokenStatusLabel"_s)
+                    ->text()
+                    .contains(u"No attestation token"_s));
+    ASSERT_TRUE(page->takeTokenFromLog(QStringLiteral(PROVSTATION_TEST_DATA) +
+                                       u"/logs/att-legacy-token.log"_s));
+    EXPECT_TRUE(page->isComplete());
+    const QString status = page->findChild<QLabel *>(u"tokenStatusLabel"_s)->text();
+    EXPECT_TRUE(status.contains(QString::fromLatin1(SampleUuid))) << status.toStdString();
+    EXPECT_TRUE(status.contains(u"newest of 2"_s)) << status.toStdString();
+    page->setToken(u"not a token"_s);
+    EXPECT_FALSE(page->isComplete());
 }
 
 struct ComparisonCase {

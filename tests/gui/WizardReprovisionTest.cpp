@@ -168,6 +168,48 @@ TEST(ReprovisionWizard, WorksOnADeviceNamedByImeiThroughTheShadow) {
     }));
 }
 
+TEST(ReprovisionWizard, UnclaimsAndClaimsAgainAfterConfirmationAndFollowsTheRulesCommands) {
+    WizardWorld world;
+    ASSERT_TRUE(world.isReady()) << world.problem().toStdString();
+    ASSERT_TRUE(provisionFirst(world));
+
+    ReprovisionWizard wizard(&world.context(), world.devices());
+    wizard.setBaseOptions(WizardWorld::reprovisionOptions());
+    int asked = 0;
+    wizard.setReclaimConfirmation([&](QWidget *, const QString &) {
+        ++asked;
+        return true;
+    });
+    wizard.show();
+    ASSERT_TRUE(waitUntilComplete(&wizard, StepMs));
+    ASSERT_TRUE(clickForward(&wizard));
+    ASSERT_TRUE(waitForPage(&wizard, ReprovisionWizard::ComparePage));
+    ASSERT_TRUE(waitUntilComplete(&wizard, StepMs)) << bannerOf(&wizard)->message().toStdString();
+    ASSERT_TRUE(clickForward(&wizard));
+    ASSERT_TRUE(waitForPage(&wizard, ReprovisionWizard::ActionPage));
+    qobject_cast<ReprovisionActionPage *>(wizard.currentPage())->chooseReclaim(true);
+    ASSERT_TRUE(clickForward(&wizard));
+    EXPECT_EQ(asked, 1);
+
+    ASSERT_TRUE(waitForPage(&wizard, ReprovisionWizard::TriggerPage));
+    ASSERT_TRUE(waitUntilComplete(&wizard, StepMs)) << bannerOf(&wizard)->message().toStdString();
+    EXPECT_FALSE(wizard.currentPage()->findChild<QRadioButton *>(u"shadowRadio"_s)->isEnabled())
+        << "after a reclaim the device is not in device management";
+    EXPECT_TRUE(wizard.currentPage()->findChild<QRadioButton *>(u"shellRadio"_s)->isChecked());
+    ASSERT_TRUE(clickForward(&wizard));
+    ASSERT_TRUE(waitForPage(&wizard, ReprovisionWizard::FollowPage));
+    ASSERT_TRUE(waitUntilComplete(&wizard, FollowMs)) << bannerOf(&wizard)->message().toStdString();
+
+    const auto record = recordOf(world, wizard.flow()->id());
+    ASSERT_TRUE(record.has_value());
+    EXPECT_EQ(record->verdict, Verdict::Succeeded) << record->error.toStdString();
+    EXPECT_TRUE(record->details.value(u"unclaimed"_s).toBool());
+    EXPECT_TRUE(record->details.value(u"reclaimed"_s).toBool());
+    EXPECT_TRUE(std::ranges::any_of(record->cloudCalls, [](const auto &call) {
+        return call.operation.startsWith(u"DELETE claimed-devices"_s) && call.ok;
+    }));
+}
+
 TEST(ReprovisionWizard, AsksBeforeAReclaimAndStaysWhenTheOperatorKeepsTheClaim) {
     WizardWorld world;
     ASSERT_TRUE(world.isReady()) << world.problem().toStdString();
