@@ -20,6 +20,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QMessageBox>
+#include <QPointer>
 #include <QTest>
 #include <gtest/gtest.h>
 
@@ -387,6 +389,58 @@ TEST(ClaimWizard, WillNotStartOnADeviceWhoseConsoleIsNotConnected) {
     EXPECT_TRUE(state.contains(u"Not connected"_s)) << state.toStdString();
     ASSERT_TRUE(world.link().open());
     EXPECT_TRUE(waitUntilComplete(wizard.get(), StepMs)) << "it starts once the port is open";
+}
+
+TEST(ClaimWizard, CancelDuringProvisioningAsksFirstThenRecordsACancelledAttempt) {
+    WizardWorld::Options options;
+    options.speed = 2; // provisioning lasts long enough to cancel it
+    WizardWorld world(options);
+    ASSERT_TRUE(world.isReady()) << world.problem().toStdString();
+    History history(world);
+    auto wizard = openWizard(world);
+    clickToPreflight(*wizard, world.deviceId());
+    ASSERT_TRUE(waitUntilComplete(wizard.get(), StepMs));
+    ASSERT_TRUE(clickForward(wizard.get()));
+    ASSERT_TRUE(waitUntilComplete(wizard.get(), StepMs));
+    ASSERT_TRUE(clickForward(wizard.get())); // Claim
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            const auto step = wizard->tracker()->step(u"provision"_s);
+            return step && step->status == StepStatus::Running;
+        },
+        StepMs));
+
+    ASSERT_TRUE(clickButton(wizard.get(), QWizard::CancelButton));
+    QMessageBox *ask = nullptr;
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return (ask = wizard->findChild<QMessageBox *>(u"cancelConfirmation"_s)); }, StepMs));
+    // "Continue" keeps going...
+    QAbstractButton *keepGoing = nullptr;
+    QAbstractButton *stop = nullptr;
+    for (QAbstractButton *button : ask->buttons())
+        (ask->buttonRole(button) == QMessageBox::DestructiveRole ? stop : keepGoing) = button;
+    ASSERT_NE(stop, nullptr);
+    QPointer<QMessageBox> first = ask;
+    QTest::mouseClick(keepGoing, Qt::LeftButton);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return first.isNull(); }, StepMs));
+    EXPECT_FALSE(wizard->tracker()->isFinished());
+    // ...and Stop stops.
+    ASSERT_TRUE(clickButton(wizard.get(), QWizard::CancelButton));
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return (ask = wizard->findChild<QMessageBox *>(u"cancelConfirmation"_s)); }, StepMs));
+    for (QAbstractButton *button : ask->buttons()) {
+        if (ask->buttonRole(button) == QMessageBox::DestructiveRole)
+            QTest::mouseClick(button, Qt::LeftButton);
+    }
+    ASSERT_TRUE(QTest::qWaitFor([&] { return wizard->tracker()->isFinished(); }, StepMs));
+    EXPECT_FALSE(wizard->isVisible());
+
+    const auto record = history.recordOf(wizard->flow()->id());
+    ASSERT_TRUE(record.has_value());
+    EXPECT_EQ(record->verdict, Verdict::Cancelled);
+    EXPECT_EQ(stepOf(*record, u"claim"_s)->status, StepStatus::Succeeded);
+    EXPECT_EQ(stepOf(*record, u"provision"_s)->status, StepStatus::Cancelled);
+    EXPECT_EQ(stepOf(*record, u"verify"_s)->status, StepStatus::Pending);
 }
 
 TEST(ClaimWizard, CancelWhileHeldRecordsACancelledAttemptWithoutClaiming) {
