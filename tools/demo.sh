@@ -50,6 +50,30 @@ done
 https_port="$(sed -n 's/.*https port: *\([0-9]*\).*/\1/p' "$demo/cloudsim.out" | head -n1)"
 coap_port="$(sed -n 's/.*coaps port: *\([0-9]*\).*/\1/p' "$demo/cloudsim.out" | head -n1)"
 
+# Point the workstation at the stand-in (its port changes every run): cloud URLs, the CA to
+# trust and the demo account's key file, kept in the demo's own settings file.
+python3 - "$demo/provstation.ini" "$https_port" "$demo" <<'PY'
+import configparser, sys
+path, port, demo = sys.argv[1], sys.argv[2], sys.argv[3]
+ini = configparser.RawConfigParser()
+ini.optionxform = str  # QSettings keys are case-sensitive
+ini.read(path)
+values = {
+    "cloud": {"provisioningBaseUrl": f"https://127.0.0.1:{port}/provisioning/v1/",
+              "mainBaseUrl": f"https://127.0.0.1:{port}/v1/",
+              "extraCaFile": f"{demo}/cloud/ca.pem"},
+    "account": {"apiKeyFile": f"{demo}/api-key.txt"},
+    "history": {"database": f"{demo}/audit.sqlite"},
+}
+for section, entries in values.items():
+    if not ini.has_section(section):
+        ini.add_section(section)
+    for key, value in entries.items():
+        ini.set(section, key, value)
+with open(path, "w") as out:
+    ini.write(out, space_around_delimiters=False)
+PY
+
 gui_args=()
 for i in $(seq 1 "$devices"); do
   link="$demo/device-$i.tty"
