@@ -5,8 +5,8 @@
 
 namespace ps::gui {
 
-/// The application's own icons (resources/icons/*.svg), drawn by ThemedSvgIconEngine (Qt SVG) so they stay
-/// sharp at any scale and take the theme's text colour.
+/// The application's own icons (resources/icons/*.svg), drawn by ThemedSvgIconEngine (Qt SVG) so
+/// they stay sharp at any scale and take the theme's text colour.
 enum class IconId {
     App,
     Connect,
