@@ -1,5 +1,6 @@
 // provstation-devsim: a virtual nRF91 device on a pseudo-terminal. Parses the options, builds
 // one VirtualDevice and runs the event loop; everything else lives in the library.
+#include "core/BuildInfo.h"
 #include "src/DeviceOptions.h"
 #include "src/UnixSignals.h"
 #include "src/VirtualDevice.h"
@@ -12,6 +13,10 @@ int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("provstation-devsim"));
 
+    if (QCoreApplication::arguments().contains(QStringLiteral("--version"))) {
+        std::puts(qPrintable(ps::core::versionLine(QCoreApplication::applicationName())));
+        return 0;
+    }
     auto options = ps::devsim::parseDeviceOptions(QCoreApplication::arguments());
     if (!options) {
         std::fprintf(stderr, "provstation-devsim: %s\n", qPrintable(options.error()));

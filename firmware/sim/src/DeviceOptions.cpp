@@ -4,6 +4,8 @@
 #include "DeviceIdentity.h"
 #include "ProvisioningCloud.h"
 
+#include <cmath>
+
 namespace ps::devsim {
 
 namespace {
@@ -40,6 +42,9 @@ QString helpText() {
         "                       (lost AFTER seconds after the first PDN activation, default 10)\n"
         "  --garbage RATE       inject a random byte after each sent byte with probability RATE\n"
         "  --bootloader         start in MCUboot serial recovery (SMP) instead of the app\n"
+        "  --dfu-wait MS        after every reset MCUboot waits MS device milliseconds for an\n"
+        "                       SMP command and stays in serial recovery when one comes, else\n"
+        "                       boots the app (MCUboot's CONFIG_BOOT_SERIAL_WAIT_FOR_DFU)\n"
         "  --boot-on-open       stay powered off until a terminal opens the pty\n"
         "  --ca FILE            PEM root CA that nrf_provisioning installs in sec tag 189298\n"
         "  --cloud HOST:PORT    the CoAP/DTLS endpoint of the provisioning service and nRF\n"
@@ -116,7 +121,7 @@ std::expected<DeviceOptions, QString> parseDeviceOptions(const QStringList &argu
                     options.attVersion = *version;
             }
         } else if (option == u"--speed" || option == u"--attach-time" || option == u"--garbage" ||
-                   option == u"--replug-delay") {
+                   option == u"--replug-delay" || option == u"--dfu-wait") {
             QString text;
             error = take(text);
             if (!error) {
@@ -129,6 +134,8 @@ std::expected<DeviceOptions, QString> parseDeviceOptions(const QStringList &argu
                     options.lte.attachTime = std::chrono::milliseconds(qint64(*number * 1000));
                 } else if (option == u"--replug-delay") {
                     options.replugDelayMs = int(*number);
+                } else if (option == u"--dfu-wait") {
+                    options.dfuWaitMs = int(std::ceil(*number));
                 } else if (*number > 1) {
                     error =
                         QStringLiteral("--garbage %1: expected a probability up to 1").arg(text);

@@ -22,6 +22,9 @@ struct DeviceOptions {
     double garbageRate = 0.0;
     bool bootloader = false;
     bool bootOnOpen = false;
+    /// `--dfu-wait MS`: after every reset MCUboot listens this many device milliseconds for an
+    /// SMP command before it boots slot 0 (MCUboot's CONFIG_BOOT_SERIAL_WAIT_FOR_DFU); 0: off.
+    int dfuWaitMs = 0;
     QString caFile;
     QString cloud; ///< `--cloud HOST:PORT`: provisioning service and nRF Cloud CoAP; empty: none
     LogLevel logLevel = LogLevel::Debug;

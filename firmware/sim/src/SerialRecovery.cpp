@@ -42,8 +42,11 @@ SerialRecovery::SerialRecovery(ImageSlot &slot, SimClock &clock,
 void SerialRecovery::feed(QByteArrayView bytes) {
     for (const QByteArray &body : m_decoder.feed(bytes)) {
         auto message = ps::mcumgr::decodeSmpMessage(body);
-        if (message)
-            handle(*message); // MCUboot drops what it cannot decode without an answer
+        if (!message)
+            continue; // MCUboot drops what it cannot decode without an answer
+        if (message->header.op == SmpOp::Read || message->header.op == SmpOp::Write)
+            Q_EMIT requestReceived();
+        handle(*message);
     }
 }
 

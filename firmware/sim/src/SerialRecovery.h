@@ -35,6 +35,9 @@ public:
 Q_SIGNALS:
     /// OS reset was requested and answered.
     void resetRequested();
+    /// A valid SMP request (CRC and message intact) arrived, before it is answered. MCUboot's
+    /// wait for DFU stays in serial recovery on the first one.
+    void requestReceived();
 
 private:
     void handle(const ps::mcumgr::SmpMessage &request);

@@ -134,14 +134,24 @@ void VirtualDevice::onInput(const QByteArray &bytes) {
 void VirtualDevice::powerOn() {
     m_application.reset();
     m_recovery.reset();
+    m_waitingForDfu = false;
     m_powered = true;
     m_clock.restart();
     m_modem->reset();
+    // MCUboot's order: the boot button first, then the wait for DFU, then the image check.
     if (m_holdBootButton) {
         m_holdBootButton = false;
         bootRecovery(QStringLiteral("boot button held"));
         return;
     }
+    if (m_options.dfuWaitMs > 0) {
+        waitForDfu();
+        return;
+    }
+    bootSlot();
+}
+
+void VirtualDevice::bootSlot() {
     const auto image = m_slot->bootableImage();
     if (!image) {
         bootRecovery(QStringLiteral("no bootable image: ") + image.error());
@@ -150,9 +160,34 @@ void VirtualDevice::powerOn() {
     bootApplication();
 }
 
+void VirtualDevice::waitForDfu() {
+    startRecovery();
+    m_waitingForDfu = true;
+    connect(m_recovery.get(), &SerialRecovery::requestReceived, this, [this] {
+        if (!m_waitingForDfu)
+            return;
+        m_waitingForDfu = false;
+        Q_EMIT announce(
+            QStringLiteral("BOOT MCUboot serial recovery (SMP command during the wait for DFU)"));
+    });
+    Q_EMIT announce(
+        QStringLiteral("BOOT MCUboot waiting for DFU (%1 ms)").arg(m_options.dfuWaitMs));
+    // The recovery is the context: a reset or power loss in the window cancels this.
+    m_clock.after(m_recovery.get(), std::chrono::milliseconds(m_options.dfuWaitMs), [this] {
+        if (!m_waitingForDfu)
+            return;
+        m_waitingForDfu = false;
+        m_recovery.reset();
+        // The application's kernel starts its uptime at 0, as after any boot.
+        m_clock.restart();
+        bootSlot();
+    });
+}
+
 void VirtualDevice::powerOff() {
     m_application.reset();
     m_recovery.reset();
+    m_waitingForDfu = false;
     m_powered = false;
     m_modem->reset();
     m_clock.restart();
@@ -183,11 +218,15 @@ void VirtualDevice::bootApplication() {
     m_application->boot();
 }
 
-void VirtualDevice::bootRecovery(const QString &reason) {
+void VirtualDevice::startRecovery() {
     m_recovery = std::make_unique<SerialRecovery>(
         *m_slot, m_clock, [this](const QByteArray &bytes) { transmit(bytes); });
     connect(m_recovery.get(), &SerialRecovery::resetRequested, this, &VirtualDevice::powerOn,
             Qt::QueuedConnection);
+}
+
+void VirtualDevice::bootRecovery(const QString &reason) {
+    startRecovery();
     Q_EMIT announce(QStringLiteral("BOOT MCUboot serial recovery (%1)").arg(reason));
 }
 

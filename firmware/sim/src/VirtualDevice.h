@@ -26,7 +26,8 @@ class SerialRecovery;
 ///
 /// announce() reports what a person starting the device wants to know, one "KEY value" line at
 /// a time (main prints them on stdout): `PTY <slave>` first, `LINK`, `DEVICE`, `STATE`,
-/// `REGISTRY`, then `BOOT ...` at every boot, `UNPLUGGED` and a new `PTY` on a cable pull.
+/// `REGISTRY`, then `BOOT ...` at every boot (with `--dfu-wait` first `BOOT MCUboot waiting for
+/// DFU (<ms> ms)`), `UNPLUGGED` and a new `PTY` on a cable pull.
 class VirtualDevice : public QObject {
     Q_OBJECT
 public:
@@ -47,8 +48,15 @@ private:
     void onInput(const QByteArray &bytes);
     void powerOn();
     void powerOff();
+    /// Boots slot 0 when it verifies, else stays in serial recovery (what MCUboot does after
+    /// the boot button and the wait for DFU).
+    void bootSlot();
     void bootApplication();
     void bootRecovery(const QString &reason);
+    /// `--dfu-wait`: serial recovery listens; the first SMP request keeps it, the end of the
+    /// window boots slot 0.
+    void waitForDfu();
+    void startRecovery();
     void openPort();
 
     DeviceOptions m_options;
@@ -67,6 +75,7 @@ private:
     std::unique_ptr<SerialRecovery> m_recovery;
     bool m_powered = false;
     bool m_holdBootButton = false; ///< --bootloader: recovery at the first boot
+    bool m_waitingForDfu = false;  ///< --dfu-wait: in the window after a reset
     bool m_pulling = false;
 };
 
