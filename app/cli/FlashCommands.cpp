@@ -25,6 +25,11 @@ QString flashHelp() {
            u"  --permanent            mark the image permanent instead of test-then-confirm\n"
            u"  --force                upload even when the device already holds the image\n"
            u"  --no-boot-check        do not wait for the boot banner after the reset\n"
+           u"  --enter-from-shell     for a device running its application: when no bootloader\n"
+           u"                         answers, type 'kernel reboot cold' in its shell and catch\n"
+           u"                         MCUboot's wait for DFU after the reset (a bootloader built\n"
+           u"                         with CONFIG_BOOT_SERIAL_WAIT_FOR_DFU); probes for 10 s\n"
+           u"  --reboot-command <cmd> the shell command for --enter-from-shell\n"
            u"  --nrfutil [--serial-number <sn>]  program with nrfutil instead of SMP\n"
            u"  --json                 print a JSON summary\n"
            u"usage: provstation-cli bundle inspect|verify <bundle.zip> [--model <model>] [--json]\n"_s;
@@ -151,6 +156,10 @@ QCoro::Task<int> CliApp::flash(QStringList args) {
             options.skipIfSame = false;
         } else if (arg == u"--no-boot-check") {
             options.checkBoot = false;
+        } else if (arg == u"--enter-from-shell") {
+            options.enterFromShell = true;
+        } else if (arg == u"--reboot-command" && hasValue) {
+            options.rebootCommand = args.at(++i);
         } else if (arg == u"--nrfutil") {
             useNrfutil = true;
         } else if (arg.startsWith(u"--") || !path.isEmpty()) {

@@ -123,7 +123,7 @@ void SmpFlasher::onBytes(const QByteArray &bytes) {
             continue;
         const auto op = message->header.op;
         if ((op != SmpOp::ReadResponse && op != SmpOp::WriteResponse) ||
-            message->header.sequence != m_awaitedSequence)
+            !m_awaitedSequences.test(message->header.sequence))
             continue; // a late answer to a request that already timed out
         m_reply = std::move(*message);
         m_awaiting = false;
@@ -185,6 +185,79 @@ FlashError SmpFlasher::waitError(Wait wait, const QString &what) const {
                      m_bytesSent);
 }
 
+bool SmpFlasher::send(const QByteArray &bytes) {
+    if (m_transport && m_transport->write(bytes))
+        return true;
+    if (m_lostReason.isEmpty())
+        m_lostReason =
+            m_transport ? m_transport->errorString() : QStringLiteral("the serial port is gone");
+    return false;
+}
+
+QByteArray SmpFlasher::echoPacket(quint8 sequence) const {
+    ps::mcumgr::SmpHeader header;
+    header.op = SmpOp::Write;
+    header.group = SmpGroup::Os;
+    header.command = ps::mcumgr::SmpOsCommand::Echo;
+    header.sequence = sequence;
+    const CborValue payload = CborValue::map(
+        {smpEntry(QStringLiteral("d"), CborValue::textString(QStringLiteral("provstation")))});
+    return ps::mcumgr::encodeSerialPacket(ps::mcumgr::encodeSmpMessage(header, payload));
+}
+
+QCoro::Task<std::optional<FlashError>> SmpFlasher::enterRecoveryFromShell() {
+    Q_EMIT stageChanged(Stage::Connecting, QStringLiteral("Rebooting into the bootloader"));
+    // CR LF first ends whatever the shell holds from the probes, so the command stands alone.
+    if (!send("\r\n" + m_options.rebootCommand.toUtf8() + "\r\n"))
+        co_return waitError(Wait::Lost, QStringLiteral("the reboot into the bootloader"));
+
+    // Every probe gets a new sequence number and an answer to any of them counts: the one that
+    // reaches the window may be answered after the next was sent. Probes that reach the
+    // application or a reset half-way are lost, which is why they repeat.
+    m_awaitedSequences.reset();
+    m_reply.reset();
+    m_decoder.reset();
+    m_awaiting = true;
+    const QDeadlineTimer deadline(m_options.recoveryWindowTimeout);
+    Wait wait = Wait::Timeout;
+    for (;;) {
+        const quint8 sequence = m_sequence++;
+        m_awaitedSequences.set(sequence);
+        if (!send(echoPacket(sequence))) {
+            wait = Wait::Lost;
+            break;
+        }
+        const auto slice = std::min<qint64>(m_options.recoveryProbeInterval.count(),
+                                            std::max<qint64>(1, deadline.remainingTime()));
+        std::function<bool()> answered = [this] { return m_reply.has_value(); };
+        wait = co_await waitUntil(std::move(answered), std::chrono::milliseconds(slice));
+        if (wait != Wait::Timeout || deadline.hasExpired())
+            break;
+    }
+    m_awaiting = false;
+    m_awaitedSequences.reset();
+    if (wait == Wait::Done) {
+        m_reply.reset();
+        co_return std::nullopt;
+    }
+    if (wait == Wait::Cancelled)
+        co_return makeError(FlashError::Kind::Cancelled,
+                            QStringLiteral("Cancelled while rebooting the device into its "
+                                           "bootloader; nothing was written."));
+    if (wait != Wait::Timeout)
+        co_return waitError(wait, QStringLiteral("the reboot into the bootloader"));
+    co_return makeError(
+        FlashError::Kind::NotInRecovery,
+        QStringLiteral("No SMP answer on %1 within %2 s after typing \"%3\" in the device's "
+                       "shell: its bootloader does not wait for a firmware update after a reset. "
+                       "Enable MCUboot's wait for DFU (CONFIG_BOOT_SERIAL_WAIT_FOR_DFU) in the "
+                       "bootloader, or hold the boot button while resetting the device, then "
+                       "flash again.")
+            .arg(m_transport ? m_transport->description() : QStringLiteral("the port"))
+            .arg(double(m_options.recoveryWindowTimeout.count()) / 1000.0)
+            .arg(m_options.rebootCommand));
+}
+
 QCoro::Task<SmpFlasher::Reply> SmpFlasher::request(SmpOp op, quint16 group, quint8 command,
                                                    CborValue payload,
                                                    std::chrono::milliseconds timeout,
@@ -197,15 +270,12 @@ QCoro::Task<SmpFlasher::Reply> SmpFlasher::request(SmpOp op, quint16 group, quin
     Wait wait = Wait::Timeout;
     for (int attempt = 0; attempt < attempts; ++attempt) {
         header.sequence = m_sequence++;
-        m_awaitedSequence = header.sequence;
+        m_awaitedSequences.reset();
+        m_awaitedSequences.set(header.sequence);
         m_awaiting = true;
         m_reply.reset();
         m_decoder.reset();
-        if (!m_transport || !m_transport->write(ps::mcumgr::encodeSerialPacket(
-                                ps::mcumgr::encodeSmpMessage(header, payload)))) {
-            if (m_lostReason.isEmpty())
-                m_lostReason = m_transport ? m_transport->errorString()
-                                           : QStringLiteral("the serial port is gone");
+        if (!send(ps::mcumgr::encodeSerialPacket(ps::mcumgr::encodeSmpMessage(header, payload)))) {
             Reply reply;
             reply.error = waitError(Wait::Lost, what);
             co_return reply;
@@ -253,13 +323,20 @@ SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
     Reply echo =
         co_await request(SmpOp::Write, SmpGroup::Os, ps::mcumgr::SmpOsCommand::Echo,
                          std::move(echoPayload), m_options.probeTimeout, m_options.probeAttempts);
+    if (echo.error && echo.error->kind == FlashError::Kind::Timeout && m_options.enterFromShell) {
+        if (auto failed = co_await enterRecoveryFromShell())
+            co_return std::unexpected(*failed);
+        echo.error.reset();
+        Q_EMIT stageChanged(Stage::Checking, QStringLiteral("The bootloader answers"));
+    }
     if (echo.error) {
         if (echo.error->kind == FlashError::Kind::Timeout)
             co_return std::unexpected(makeError(
                 FlashError::Kind::NotInRecovery,
                 QStringLiteral("No SMP answer on %1: the device is not in MCUboot serial "
                                "recovery. Hold the boot button while resetting it, then flash "
-                               "again.")
+                               "again (or, when its MCUboot waits for DFU after a reset, let the "
+                               "flasher reboot it from its shell).")
                     .arg(m_transport->description())));
         co_return std::unexpected(*echo.error);
     }

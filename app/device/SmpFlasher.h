@@ -5,6 +5,7 @@
 #include "mcumgr/SmpSerial.h"
 
 #include <QPointer>
+#include <bitset>
 #include <chrono>
 #include <optional>
 
@@ -33,13 +34,26 @@ struct SmpFlashOptions {
     Confirm confirm = Confirm::TestThenConfirm;
     bool skipIfSame = true;
     bool checkBoot = true; ///< after the reset, wait for the banner and compare its version
+
+    /// For a device running the application: when no SMP server answers the first probe, type
+    /// `rebootCommand` in its shell and keep probing until the bootloader answers in its wait
+    /// for DFU window (MCUboot's CONFIG_BOOT_SERIAL_WAIT_FOR_DFU), at most
+    /// `recoveryWindowTimeout`. A bootloader without that window boots straight into the
+    /// application again and the flash fails with NotInRecovery.
+    bool enterFromShell = false;
+    QString rebootCommand = QStringLiteral("kernel reboot cold");
+    std::chrono::milliseconds recoveryWindowTimeout{10000};
+    /// Time between echo requests while looking for the window; far shorter than any useful
+    /// window (MCUboot's default is 500 ms).
+    std::chrono::milliseconds recoveryProbeInterval{60};
 };
 
 /// Flashes the application image of a bundle over SMP on a serial Transport (PROTOCOL §8): the
 /// MCUboot serial recovery of a device whose boot button was held, or mcumgr's serial
 /// transport. Framing, CRC and messages come from provstation_mcumgr.
 ///
-/// Steps: echo (is an SMP server there?), parameters (buf_size, when the device has them),
+/// Steps: echo (is an SMP server there?; with `enterFromShell` and no answer, reboot from the
+/// shell and catch the bootloader's wait for DFU), parameters (buf_size, when the device has them),
 /// image list (skip when slot 0 already holds the
 /// image's hash), upload in chunks sized from the device's buffer (first chunk with `len` and
 /// `sha` and a long timeout for the erase, later chunks short timeouts with retries at the
@@ -80,13 +94,18 @@ private:
                                ps::core::CborValue payload, std::chrono::milliseconds timeout,
                                int attempts);
     FlashError waitError(Wait wait, const QString &what) const;
+    /// Types the reboot command and sends echo requests until one is answered; an error when
+    /// the window never comes.
+    QCoro::Task<std::optional<FlashError>> enterRecoveryFromShell();
+    bool send(const QByteArray &bytes);
+    QByteArray echoPacket(quint8 sequence) const;
 
     QPointer<Transport> m_transport;
     SmpFlashOptions m_options;
     ps::mcumgr::SerialPacketDecoder m_decoder{8192};
     quint8 m_sequence = 0;
     std::optional<ps::mcumgr::SmpMessage> m_reply;
-    quint8 m_awaitedSequence = 0;
+    std::bitset<256> m_awaitedSequences; ///< answers to any of these are taken
     bool m_awaiting = false;
     QString m_lostReason;
     QByteArray m_console; ///< text the device printed since the reset (for the banner)

@@ -60,6 +60,18 @@ TEST(SmpSerial, SkipsConsoleTextBetweenPackets) {
     EXPECT_EQ(packets.at(1), body(20));
 }
 
+TEST(SmpSerial, FindsAPacketAfterAConsoleLineCutShortByAReset) {
+    const QByteArray packet = body(300); // three frames
+    const QByteArray stream = "\x1b[1;32muart:~$ \x1b[0mkernel reboot cold\r\n"
+                              "[00:00:02.125,000] <inf> network: half a li" +
+                              encodeSerialPacket(packet) + "*** Booting";
+    SerialPacketDecoder decoder;
+    const auto packets = decoder.feed(stream);
+    ASSERT_EQ(packets.size(), 1u);
+    EXPECT_EQ(packets.front(), packet);
+    EXPECT_EQ(decoder.droppedPackets(), 0);
+}
+
 TEST(SmpSerial, DropsAPacketWhoseCrcDoesNotMatch) {
     QByteArray raw = body(30);
     const quint16 wrongCrc = crc16Xmodem(raw) ^ 0x0101;

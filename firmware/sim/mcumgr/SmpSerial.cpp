@@ -78,6 +78,10 @@ void SerialPacketDecoder::takeLine(std::vector<QByteArray> &packets) {
     QByteArrayView line(m_line);
     if (line.endsWith('\r'))
         line.chop(1);
+    // A reset can cut a console line short, so a first frame may follow text on the same line;
+    // the start bytes are control characters no console text contains.
+    if (const qsizetype start = line.indexOf(QByteArrayView(FirstFrameStart, 2)); start > 0)
+        line = line.sliced(start);
     if (line.startsWith(QByteArrayView(FirstFrameStart, 2))) {
         if (m_inPacket)
             dropPacket(); // a new packet started before the previous one was complete

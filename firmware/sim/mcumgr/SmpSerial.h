@@ -28,8 +28,9 @@ QByteArray encodeSerialPacket(QByteArrayView body, qsizetype maxFrameSize = Defa
 /// Reassembles SMP packets from a byte stream, one feed() per read.
 ///
 /// Bytes that are not part of a frame (console text, line noise) are skipped, as MCUboot and
-/// mcumgr do. A packet whose CRC does not match, whose base64 is broken or which is longer than
-/// `maxPacketSize` is dropped and counted in droppedPackets().
+/// mcumgr do; a first frame is also found after text on the same line (a console line cut
+/// short by a reset). A packet whose CRC does not match, whose base64 is broken or which is longer
+/// than `maxPacketSize` is dropped and counted in droppedPackets().
 class SerialPacketDecoder {
 public:
     explicit SerialPacketDecoder(qsizetype maxPacketSize = 4096);

@@ -67,6 +67,15 @@ protected:
         ASSERT_TRUE(process->start());
         ASSERT_TRUE(process->waitForLine(QStringLiteral("BOOT MCUboot serial recovery")));
     }
+    // Runs its application; MCUboot waits half a host second for DFU after every reset.
+    void startRunningDevice() {
+        process = std::make_unique<DevsimProcess>(
+            QStringList{QStringLiteral("--state"), box.state(), QStringLiteral("--link"),
+                        box.link(), QStringLiteral("--speed"), QStringLiteral("100"),
+                        QStringLiteral("--dfu-wait"), QStringLiteral("50000")});
+        ASSERT_TRUE(process->start());
+        ASSERT_TRUE(process->waitForLine(QStringLiteral("BOOT Asset Tracker Template")));
+    }
 
     QTemporaryDir dir;
     QString good;
@@ -137,6 +146,20 @@ TEST_F(CliFlash, FlashesTheDeviceAfterACorruptBundleWasRefused) {
     EXPECT_EQ(std::count_if(lines.begin(), lines.end(),
                             [](const QString &l) { return l.startsWith(u"BOOT Asset Tracker"); }),
               1);
+}
+
+TEST_F(CliFlash, EntersTheBootloaderFromTheShellOfARunningDevice) {
+    const CliRun help = runCli({QStringLiteral("flash"), QStringLiteral("--help")});
+    EXPECT_TRUE(help.out.contains(u"--enter-from-shell")) << help.out.toStdString();
+
+    startRunningDevice();
+    const CliRun run = runCli({QStringLiteral("flash"), QStringLiteral("--port"), box.link(), good,
+                               QStringLiteral("--enter-from-shell"), QStringLiteral("--json")});
+    ASSERT_EQ(run.status, ps::cli::Success) << run.err.toStdString();
+    EXPECT_TRUE(run.err.contains(u"flash: Rebooting into the bootloader")) << run.err.toStdString();
+    EXPECT_EQ(run.json().value(QStringLiteral("bootedVersion")).toString(), u"1.6.0");
+    EXPECT_TRUE(process->waitForLine(
+        QStringLiteral("BOOT MCUboot serial recovery (SMP command during the wait for DFU)")));
 }
 
 TEST_F(CliFlash, SaysTheDeviceIsUnreachableWhenThePortIsMissing) {
