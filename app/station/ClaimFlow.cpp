@@ -52,41 +52,54 @@ std::optional<ClaimOptions::Trigger> claimTriggerFromId(QStringView id) {
 }
 
 ClaimFlow::ClaimFlow(const FlowSetup &setup, ClaimOptions options, QObject *parent)
-    : StationFlow(QString::fromLatin1(Kind), setup, parent)
-    , m_options(std::move(options)) {
-    StepDefinition identify(u"identify"_s, u"Identify the device"_s, m_options.identifyTimeout,
-                            [this](AttemptPtr attempt) {
-                                return m_options.token.isEmpty()
-                                           ? identifyStep(std::move(attempt))
-                                           : identifyFromToken(std::move(attempt));
-                            });
-    identify.maxAttempts = 3;
-    identify.retryDelay = 1s;
-    identify.rerunOnResume = true;
-    addStep(std::move(identify));
+    : ClaimFlow(QString::fromLatin1(Kind), setup, std::move(options), parent) {
+    for (const QString &id :
+         {u"identify"_s, u"account"_s, u"preflight"_s, u"claim"_s, u"provision"_s, u"verify"_s})
+        addStep(claimStep(id));
+}
 
-    const auto cloudStep = [this](QString id, QString title, auto member) {
+ClaimFlow::ClaimFlow(QString kind, const FlowSetup &setup, ClaimOptions options, QObject *parent)
+    : StationFlow(std::move(kind), setup, parent)
+    , m_options(std::move(options)) {}
+
+Flow::StepDefinition ClaimFlow::claimStep(const QString &id) {
+    if (id == u"identify") {
+        StepDefinition identify(u"identify"_s, u"Identify the device"_s, m_options.identifyTimeout,
+                                [this](AttemptPtr attempt) {
+                                    return m_options.token.isEmpty()
+                                               ? identifyStep(std::move(attempt))
+                                               : identifyFromToken(std::move(attempt));
+                                });
+        identify.maxAttempts = 3;
+        identify.retryDelay = 1s;
+        identify.rerunOnResume = true;
+        return identify;
+    }
+
+    const auto cloudStep = [this](QString stepId, QString title, auto member) {
         StepDefinition step(
-            std::move(id), std::move(title), m_options.cloudStepTimeout,
+            std::move(stepId), std::move(title), m_options.cloudStepTimeout,
             [this, member](AttemptPtr attempt) { return (this->*member)(std::move(attempt)); });
         step.maxAttempts = 3;
         step.retryDelay = m_options.retryDelay;
-        addStep(std::move(step));
+        return step;
     };
-    cloudStep(u"account"_s, u"Check the account"_s, &ClaimFlow::account);
-    cloudStep(u"preflight"_s, u"Ask whether the device can be claimed"_s, &ClaimFlow::preflight);
-    cloudStep(u"claim"_s, u"Claim the device"_s, &ClaimFlow::claim);
-
-    StepDefinition provisionStep(
-        u"provision"_s, u"Provision the device"_s, m_options.provisionTimeout,
-        [this](AttemptPtr attempt) { return provision(std::move(attempt)); });
-    // One attempt: it re-triggers the device itself while it waits (ClaimOptions::retriggers).
-    addStep(std::move(provisionStep));
-
-    StepDefinition verifyStep(u"verify"_s, u"Verify the cloud connection"_s,
-                              m_options.verifyTimeout,
-                              [this](AttemptPtr attempt) { return verify(std::move(attempt)); });
-    addStep(std::move(verifyStep));
+    if (id == u"account")
+        return cloudStep(u"account"_s, u"Check the account"_s, &ClaimFlow::account);
+    if (id == u"preflight")
+        return cloudStep(u"preflight"_s, u"Ask whether the device can be claimed"_s,
+                         &ClaimFlow::preflight);
+    if (id == u"claim")
+        return cloudStep(u"claim"_s, u"Claim the device"_s, &ClaimFlow::claim);
+    if (id == u"provision") {
+        // One attempt: it re-triggers the device itself while it waits
+        // (ClaimOptions::retriggers).
+        return StepDefinition(u"provision"_s, u"Provision the device"_s, m_options.provisionTimeout,
+                              [this](AttemptPtr attempt) { return provision(std::move(attempt)); });
+    }
+    Q_ASSERT(id == u"verify");
+    return StepDefinition(u"verify"_s, u"Verify the cloud connection"_s, m_options.verifyTimeout,
+                          [this](AttemptPtr attempt) { return verify(std::move(attempt)); });
 }
 
 QCoro::Task<StepResult> ClaimFlow::identifyFromToken(AttemptPtr attempt) {

@@ -72,6 +72,14 @@ public:
     /// timeouts stay as they were at construction.
     void setOptions(ClaimOptions options) { m_options = std::move(options); }
 
+protected:
+    /// For flows built from the claim's steps (PipelineFlow): declares no steps; the subclass
+    /// adds them in its own order with claimStep().
+    ClaimFlow(QString kind, const FlowSetup &setup, ClaimOptions options, QObject *parent);
+    /// The definition of one of the claim's steps: "identify", "account", "preflight",
+    /// "claim", "provision" or "verify".
+    StepDefinition claimStep(const QString &id);
+
 private:
     QCoro::Task<StepResult> identifyFromToken(AttemptPtr attempt);
     QCoro::Task<StepResult> account(AttemptPtr attempt);

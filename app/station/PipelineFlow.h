@@ -89,12 +89,14 @@ private:
     QCoro::Task<StepResult> labelStep(AttemptPtr attempt);
     /// Wraps one of ClaimFlow's steps so a retry skips it when it succeeded before.
     StepDefinition skippable(StepDefinition step);
+    static StepError noDevice();
 
     PipelineOptions m_pipeline;
     QString m_label;
     bool m_awaitingLabel = false;
     bool m_sameDeviceAsBefore = false;
     QPointer<ps::device::Flasher> m_flasher;
+    std::shared_ptr<Completion<std::optional<QString>>> m_labelWait;
 };
 
 } // namespace ps::station

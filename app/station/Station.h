@@ -170,7 +170,8 @@ private:
     struct SlotState;
     void onPortsChanged(const QList<ps::device::PortInfo> &ports);
     void ensureLink(SlotState &slot, const ps::device::PortInfo &port);
-    void startAttempt(SlotState &slot, bool retry);
+    /// Starts a new attempt in `slot`, or runs `resumed` (a flow restored from the journal).
+    void startAttempt(SlotState &slot, bool retry, std::unique_ptr<PipelineFlow> resumed = {});
     void resumeAttempt(SlotState &slot, const QString &flowId);
     void onAttemptFinished(SlotState &slot, Verdict verdict);
     void closeStaleResumes();
