@@ -45,6 +45,8 @@ QString helpText() {
         "  --dfu-wait MS        after every reset MCUboot waits MS device milliseconds for an\n"
         "                       SMP command and stays in serial recovery when one comes, else\n"
         "                       boots the app (MCUboot's CONFIG_BOOT_SERIAL_WAIT_FOR_DFU)\n"
+        "  --baud N             the UART runs at N baud each way (10 bits a byte, device\n"
+        "                       time), e.g. 115200 like the nRF91's; default: pty speed\n"
         "  --boot-on-open       stay powered off until a terminal opens the pty\n"
         "  --ca FILE            PEM root CA that nrf_provisioning installs in sec tag 189298\n"
         "  --cloud HOST:PORT    the CoAP/DTLS endpoint of the provisioning service and nRF\n"
@@ -121,7 +123,7 @@ std::expected<DeviceOptions, QString> parseDeviceOptions(const QStringList &argu
                     options.attVersion = *version;
             }
         } else if (option == u"--speed" || option == u"--attach-time" || option == u"--garbage" ||
-                   option == u"--replug-delay" || option == u"--dfu-wait") {
+                   option == u"--replug-delay" || option == u"--dfu-wait" || option == u"--baud") {
             QString text;
             error = take(text);
             if (!error) {
@@ -134,6 +136,11 @@ std::expected<DeviceOptions, QString> parseDeviceOptions(const QStringList &argu
                     options.lte.attachTime = std::chrono::milliseconds(qint64(*number * 1000));
                 } else if (option == u"--replug-delay") {
                     options.replugDelayMs = int(*number);
+                } else if (option == u"--baud") {
+                    options.baud = int(*number);
+                    if (options.baud < 10 || double(options.baud) != *number)
+                        error = QStringLiteral("--baud %1: expected a whole number of at least 10")
+                                    .arg(text);
                 } else if (option == u"--dfu-wait") {
                     options.dfuWaitMs = int(std::ceil(*number));
                 } else if (*number > 1) {

@@ -25,6 +25,8 @@ struct DeviceOptions {
     /// `--dfu-wait MS`: after every reset MCUboot listens this many device milliseconds for an
     /// SMP command before it boots slot 0 (MCUboot's CONFIG_BOOT_SERIAL_WAIT_FOR_DFU); 0: off.
     int dfuWaitMs = 0;
+    /// `--baud N`: the UART carries N/10 bytes per device second each way (8N1); 0: pty speed.
+    int baud = 0;
     QString caFile;
     QString cloud; ///< `--cloud HOST:PORT`: provisioning service and nRF Cloud CoAP; empty: none
     LogLevel logLevel = LogLevel::Debug;

@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <QSocketNotifier>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
@@ -22,6 +23,18 @@ PtyPort::PtyPort(QString linkPath, QObject *parent)
     , m_link(std::move(linkPath)) {
     m_pollTimer.setInterval(PollIntervalMs);
     connect(&m_pollTimer, &QTimer::timeout, this, &PtyPort::poll);
+    m_line.start();
+    for (QTimer *timer : {&m_rxTimer, &m_txTimer}) {
+        timer->setSingleShot(true);
+        timer->setTimerType(Qt::PreciseTimer);
+    }
+    connect(&m_rxTimer, &QTimer::timeout, this, &PtyPort::receiveDue);
+    connect(&m_txTimer, &QTimer::timeout, this, &PtyPort::transmitDue);
+}
+
+void PtyPort::setByteRate(double bytesPerSecond) {
+    m_byteRate = bytesPerSecond > 0 ? bytesPerSecond : 0;
+    m_nsPerByte = m_byteRate > 0 ? 1e9 / m_byteRate : 0;
 }
 
 PtyPort::~PtyPort() {
@@ -80,6 +93,9 @@ std::expected<QString, QString> PtyPort::open() {
 
 void PtyPort::close() {
     m_pollTimer.stop();
+    m_rxTimer.stop();
+    m_txTimer.stop();
+    m_rxBusy = false;
     delete m_readNotifier;
     m_readNotifier = nullptr;
     delete m_writeNotifier;
@@ -98,8 +114,13 @@ void PtyPort::setAttached(bool attached) {
     if (attached == m_attached)
         return;
     m_attached = attached;
+    if (!attached) {
+        m_rxBusy = false;
+        m_rxTimer.stop();
+        m_txTimer.stop();
+    }
     if (m_readNotifier)
-        m_readNotifier->setEnabled(attached);
+        m_readNotifier->setEnabled(attached && !m_rxBusy);
     if (!attached) {
         m_queue.clear();
         if (m_writeNotifier)
@@ -120,24 +141,82 @@ void PtyPort::poll() {
         readAvailable();
 }
 
-void PtyPort::readAvailable() {
-    if (m_master < 0)
-        return;
-    QByteArray received;
+qsizetype PtyPort::readInto(QByteArray &received, qsizetype limit) {
+    qsizetype total = 0;
     char buffer[4096];
-    while (true) {
-        const ssize_t n = ::read(m_master, buffer, sizeof buffer);
+    while (limit < 0 || total < limit) {
+        const qsizetype want = limit < 0
+                                   ? qsizetype(sizeof buffer)
+                                   : std::min<qsizetype>(qsizetype(sizeof buffer), limit - total);
+        const ssize_t n = ::read(m_master, buffer, size_t(want));
         if (n > 0) {
             received.append(buffer, n);
+            total += n;
             continue;
         }
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno == EAGAIN)
             break;
-        // EIO: the last terminal closed the slave.
+        return -1; // EIO: the last terminal closed the slave
+    }
+    return total;
+}
+
+void PtyPort::readAvailable() {
+    if (m_master < 0)
+        return;
+    if (throttled()) {
+        onReadable();
+        return;
+    }
+    QByteArray received;
+    if (readInto(received, -1) < 0)
         setAttached(false);
-        break;
+    if (!received.isEmpty())
+        Q_EMIT bytesReceived(received);
+}
+
+void PtyPort::onReadable() {
+    if (m_rxBusy)
+        return;
+    // The first byte starts on the line now (or when the line is free) and is complete one
+    // byte time later; until the pty is empty the timer, not the notifier, reads.
+    m_rxBusy = true;
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(false);
+    m_rxDoneNs = std::max(m_rxDoneNs, double(m_line.nsecsElapsed()));
+    scheduleReceive();
+}
+
+void PtyPort::scheduleReceive() {
+    const double wait = m_rxDoneNs + m_nsPerByte - double(m_line.nsecsElapsed());
+    m_rxTimer.start(std::max(1, int(std::ceil(wait / 1e6))));
+}
+
+void PtyPort::receiveDue() {
+    if (m_master < 0 || !m_attached) {
+        m_rxBusy = false;
+        return;
+    }
+    const double now = double(m_line.nsecsElapsed());
+    const auto due = qsizetype(std::floor((now - m_rxDoneNs) / m_nsPerByte));
+    if (due < 1) {
+        scheduleReceive();
+        return;
+    }
+    QByteArray received;
+    const qsizetype read = readInto(received, due);
+    m_rxDoneNs += double(received.size()) * m_nsPerByte;
+    if (read < 0) {
+        setAttached(false);
+    } else if (read < due) {
+        // The pty is empty: the line is idle until the terminal writes again.
+        m_rxBusy = false;
+        if (m_readNotifier)
+            m_readNotifier->setEnabled(m_attached);
+    } else {
+        scheduleReceive();
     }
     if (!received.isEmpty())
         Q_EMIT bytesReceived(received);
@@ -149,11 +228,55 @@ void PtyPort::write(const QByteArray &bytes) {
     const qsizetype room = MaxQueuedBytes - m_queue.size();
     if (room <= 0)
         return;
+    const bool lineIdle = m_queue.isEmpty();
     m_queue.append(bytes.first(std::min(room, bytes.size())));
+    if (throttled()) {
+        if (lineIdle)
+            m_txDoneNs = std::max(m_txDoneNs, double(m_line.nsecsElapsed()));
+        transmitDue();
+        return;
+    }
     flush();
 }
 
+void PtyPort::transmitDue() {
+    if (m_master < 0 || m_queue.isEmpty())
+        return;
+    const double now = double(m_line.nsecsElapsed());
+    const qsizetype due = std::min(
+        m_queue.size(), qsizetype(std::max(0.0, std::floor((now - m_txDoneNs) / m_nsPerByte))));
+    qsizetype written = 0;
+    while (written < due) {
+        const ssize_t n = ::write(m_master, m_queue.constData() + written, size_t(due - written));
+        if (n > 0)
+            written += n;
+        else if (!(n < 0 && errno == EINTR))
+            break;
+    }
+    m_queue.remove(0, written);
+    m_txDoneNs += double(written) * m_nsPerByte;
+    if (written < due) {
+        // The terminal is not reading: the line holds until it does (flush() resumes).
+        m_txDoneNs = now;
+        m_txTimer.stop();
+        if (m_writeNotifier)
+            m_writeNotifier->setEnabled(true);
+        return;
+    }
+    if (!m_queue.isEmpty()) {
+        const double wait = m_txDoneNs + m_nsPerByte - now;
+        m_txTimer.start(std::max(1, int(std::ceil(wait / 1e6))));
+    }
+}
+
 void PtyPort::flush() {
+    if (throttled()) {
+        if (m_writeNotifier)
+            m_writeNotifier->setEnabled(false);
+        m_txDoneNs = std::max(m_txDoneNs, double(m_line.nsecsElapsed()));
+        transmitDue();
+        return;
+    }
     while (!m_queue.isEmpty() && m_master >= 0) {
         const ssize_t n = ::write(m_master, m_queue.constData(), size_t(m_queue.size()));
         if (n > 0) {

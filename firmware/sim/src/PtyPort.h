@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -20,6 +21,11 @@ namespace ps::devsim {
 ///
 /// close() is a pulled cable: the pseudo-terminal disappears and an open terminal sees a read
 /// error; open() again is the cable put back (a new /dev/pts/N, the same symlink).
+///
+/// setByteRate() makes it a slow line, as a UART at a given baud rate is: in each direction a
+/// byte takes 1/rate seconds, so it is handed over (to the terminal, or to bytesReceived) when
+/// its last bit would have arrived. Bytes the terminal writes wait in the pty's buffer until the
+/// line has carried them, so a fast writer is held back as by a real port.
 class PtyPort : public QObject {
     Q_OBJECT
 public:
@@ -37,6 +43,10 @@ public:
 
     void write(const QByteArray &bytes);
 
+    /// Bytes per host second in each direction; 0 (the default) is as fast as the pty goes.
+    void setByteRate(double bytesPerSecond);
+    [[nodiscard]] double byteRate() const { return m_byteRate; }
+
     static constexpr qsizetype MaxQueuedBytes = 256 * 1024;
 
 Q_SIGNALS:
@@ -48,6 +58,15 @@ private:
     void readAvailable();
     void flush();
     void setAttached(bool attached);
+    [[nodiscard]] bool throttled() const { return m_byteRate > 0; }
+    // The slow line: each direction keeps the host instant (ns) at which the last byte it
+    // carried was complete; the next byte completes one byte time later.
+    void onReadable();
+    void receiveDue();
+    void scheduleReceive();
+    void transmitDue();
+    /// Reads at most `limit` bytes (-1: all there is); returns how many, or -1 on hang-up.
+    qsizetype readInto(QByteArray &received, qsizetype limit);
 
     QString m_link;
     QString m_slavePath;
@@ -57,6 +76,15 @@ private:
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr;
     QTimer m_pollTimer;
+
+    double m_byteRate = 0;
+    double m_nsPerByte = 0;
+    QElapsedTimer m_line;
+    double m_rxDoneNs = 0;
+    double m_txDoneNs = 0;
+    bool m_rxBusy = false; ///< bytes are on the way in: the read notifier waits
+    QTimer m_rxTimer;
+    QTimer m_txTimer;
 };
 
 } // namespace ps::devsim

@@ -19,6 +19,9 @@ VirtualDevice::VirtualDevice(DeviceOptions options, QObject *parent)
     , m_clock(m_options.speed)
     , m_port(m_options.linkPath) {
     m_holdBootButton = m_options.bootloader;
+    // Baud is device time like every rate on the device: at --speed N the line is N times faster.
+    if (m_options.baud > 0)
+        m_port.setByteRate(m_options.baud / 10.0 * m_clock.speed());
     connect(&m_port, &PtyPort::bytesReceived, this, &VirtualDevice::onInput);
     connect(&m_port, &PtyPort::terminalAttachedChanged, this, [this](bool attached) {
         if (attached && !m_powered && m_options.bootOnOpen && !m_pulling)
