@@ -346,7 +346,8 @@ QCoro::Task<StepResult> PipelineFlow::flashStep(AttemptPtr attempt) {
         success.note = u"runs v%1 already"_s.arg(running);
         co_return success;
     }
-    if (mode != u"bootloader") {
+    const bool fromShell = mode != u"bootloader";
+    if (fromShell && !m_pipeline.enterFromShell) {
         co_return std::unexpected(StepError::make(
             StepError::Kind::Device,
             running.isEmpty()
@@ -361,6 +362,13 @@ QCoro::Task<StepResult> PipelineFlow::flashStep(AttemptPtr attempt) {
     if (!link || !link->transport())
         co_return std::unexpected(noDevice());
     ps::device::SmpFlashOptions options = m_pipeline.flash;
+    if (fromShell) {
+        // Reboot from the shell and catch MCUboot's wait for DFU; the application has no SMP
+        // server, so one short probe is enough before the reboot.
+        options.enterFromShell = true;
+        options.probeTimeout = std::min(options.probeTimeout, std::chrono::milliseconds(500));
+        options.probeAttempts = 1;
+    }
     auto flasher = std::make_unique<ps::device::SmpFlasher>(*link->transport(), options);
     m_flasher = flasher.get();
     const qint64 total = application->data.size();

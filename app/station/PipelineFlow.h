@@ -22,6 +22,10 @@ struct PipelineOptions {
 
     ClaimOptions claim;
     ps::device::SmpFlashOptions flash;
+    /// A device that runs its application (and not the bundle's version) is rebooted from its
+    /// shell into MCUboot's wait-for-DFU window and flashed there (SmpFlashOptions::
+    /// enterFromShell). Off: such a device fails with advice to start it in serial recovery.
+    bool enterFromShell = true;
     /// Wait for the operator to scan the device's label (submitLabel()) and compare it with
     /// the IMEI the device reports; a mismatch fails the attempt.
     bool labelCheck = false;

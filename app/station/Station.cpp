@@ -373,6 +373,7 @@ PipelineOptions Station::pipelineOptions() const {
     options.bundleSha256 = m_bundleSha256;
     options.claim = m_options.claim;
     options.flash = m_options.flash;
+    options.enterFromShell = m_options.enterFromShell;
     options.labelCheck = m_options.labelCheck;
     options.detectTimeout = m_options.detectTimeout;
     options.flashTimeout = m_options.flashTimeout;

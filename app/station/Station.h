@@ -70,7 +70,8 @@ struct StationOptions {
     QString bundleFile;                     ///< the firmware bundle (zip); empty: no flashing
     ClaimOptions claim;                     ///< createOnboardingRule etc.
     ps::device::SmpFlashOptions flash;
-    bool labelCheck = false; ///< see PipelineOptions::labelCheck
+    bool enterFromShell = true; ///< see PipelineOptions::enterFromShell
+    bool labelCheck = false;    ///< see PipelineOptions::labelCheck
     /// Per-step timeouts of the pipeline (PipelineOptions::detectTimeout, ...).
     std::chrono::milliseconds detectTimeout{30'000};
     std::chrono::milliseconds flashTimeout{300'000};
