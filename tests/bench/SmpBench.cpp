@@ -63,7 +63,6 @@ qsizetype chunkSize() {
 }
 
 void setMegabytesPerSecond(benchmark::State &state, qint64 bytesPerIteration) {
-    state.SetBytesProcessed(state.iterations() * bytesPerIteration);
     state.counters["MB_per_s"] = benchmark::Counter(
         double(state.iterations()) * double(bytesPerIteration) / 1e6, benchmark::Counter::kIsRate);
 }
