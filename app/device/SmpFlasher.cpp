@@ -117,6 +117,9 @@ void SmpFlasher::onBytes(const QByteArray &bytes) {
     m_console.append(bytes);
     if (m_console.size() > MaxConsoleBytes)
         m_console.remove(0, m_console.size() - MaxConsoleBytes);
+    // Zephyr's prompt ("uart:~$ ", coloured) after the probe landed in the shell as a command.
+    if (m_watchForShell && m_console.contains("~$ "))
+        m_shellSeen = true;
     for (const QByteArray &body : m_decoder.feed(bytes)) {
         auto message = ps::mcumgr::decodeSmpMessage(body);
         if (!message || !m_awaiting)
@@ -280,8 +283,12 @@ QCoro::Task<SmpFlasher::Reply> SmpFlasher::request(SmpOp op, quint16 group, quin
             reply.error = waitError(Wait::Lost, what);
             co_return reply;
         }
-        std::function<bool()> answered = [this] { return m_reply.has_value(); };
+        std::function<bool()> answered = [this] { return m_reply.has_value() || m_shellSeen; };
         wait = co_await waitUntil(std::move(answered), timeout);
+        if (wait == Wait::Done && !m_reply) {
+            wait = Wait::Timeout; // a shell answered: more attempts would only wait longer
+            break;
+        }
         if (wait == Wait::Done) {
             Reply reply;
             reply.message = std::move(m_reply);
@@ -320,9 +327,14 @@ SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
     Q_EMIT stageChanged(Stage::Checking, QStringLiteral("Looking for the bootloader"));
     CborValue echoPayload = CborValue::map(
         {smpEntry(QStringLiteral("d"), CborValue::textString(QStringLiteral("provstation")))});
+    m_console.clear();
+    m_shellSeen = false;
+    m_watchForShell = m_options.enterFromShell;
     Reply echo =
         co_await request(SmpOp::Write, SmpGroup::Os, ps::mcumgr::SmpOsCommand::Echo,
                          std::move(echoPayload), m_options.probeTimeout, m_options.probeAttempts);
+    m_watchForShell = false;
+    m_shellSeen = false; // later requests wait for their answers only
     if (echo.error && echo.error->kind == FlashError::Kind::Timeout && m_options.enterFromShell) {
         if (auto failed = co_await enterRecoveryFromShell())
             co_return std::unexpected(*failed);

@@ -109,6 +109,10 @@ private:
     bool m_awaiting = false;
     QString m_lostReason;
     QByteArray m_console; ///< text the device printed since the reset (for the banner)
+    /// enterFromShell: during the first probe, a shell prompt ends the wait at once (an
+    /// application answered, no bootloader will).
+    bool m_watchForShell = false;
+    bool m_shellSeen = false;
     qint64 m_bytesSent = 0;
     qsizetype m_bufferSize = 0; ///< what the device said, else options.deviceBufferSize
 };

@@ -114,6 +114,22 @@ TEST_F(SmpFlasherFromShell, SkipsTheSameImageOnARunningDevice) {
     EXPECT_EQ(bootLinesWith(QStringLiteral("SMP command during the wait for DFU")), 2);
 }
 
+TEST_F(SmpFlasherFromShell, StopsProbingAsSoonAsTheShellAnswersInstead) {
+    startRunningDevice(50000);
+    SerialTransport transport(box.link());
+    auto slowProbe = options(true);
+    slowProbe.probeTimeout = std::chrono::milliseconds(30000);
+    slowProbe.probeAttempts = 2;
+    SmpFlasher flasher(transport, slowProbe);
+    QElapsedTimer elapsed;
+    elapsed.start();
+    const auto outcome = QCoro::waitFor(flasher.flash(bundleFor(ImageVersion{1, 6, 0, 0})));
+    ASSERT_TRUE(outcome.has_value()) << outcome.error().message.toStdString();
+    EXPECT_EQ(outcome->bootedVersion, u"1.6.0");
+    // Waiting out the probe would take a minute; the prompt after the probe ends it.
+    EXPECT_LT(elapsed.elapsed(), 25000);
+}
+
 TEST_F(SmpFlasherFromShell, SaysHowToEnableTheWaitWhenTheBootloaderHasNone) {
     startRunningDevice(0);
     const qsizetype linesBefore = process->stdoutLines().size();
