@@ -2,6 +2,7 @@
 
 #include "AuditStore.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QSet>
 #include <algorithm>
@@ -62,6 +63,15 @@ ShiftSummary ShiftSummary::fromRecords(const QList<AuditRecord> &records, Range 
         return a.startedAt != b.startedAt ? a.startedAt < b.startedAt : a.sequence < b.sequence;
     });
 
+    // An attempt that failed before it identified the device has no IMEI; its retry names it
+    // (details.retryOf), so both count for the same device.
+    QHash<QString, QString> imeiOfFlow;
+    for (const AuditRecord &record : counted) {
+        const QString retryOf = record.details.value(u"retryOf"_s).toString();
+        if (!retryOf.isEmpty() && !record.device.imei.isEmpty())
+            imeiOfFlow.insert(retryOf, record.device.imei);
+    }
+
     QList<qint64> passTimes;
     QList<qint64> attemptTimes;
     QSet<QString> imeis;
@@ -73,10 +83,12 @@ ShiftSummary ShiftSummary::fromRecords(const QList<AuditRecord> &records, Range 
             continue;
         ++summary.attempts;
         attemptTimes.push_back(record.durationMs());
-        if (record.device.imei.isEmpty()) {
+        const QString imei =
+            record.device.imei.isEmpty() ? imeiOfFlow.value(record.flowId) : record.device.imei;
+        if (imei.isEmpty()) {
             ++anonymous;
-        } else if (!imeis.contains(record.device.imei)) {
-            imeis.insert(record.device.imei);
+        } else if (!imeis.contains(imei)) {
+            imeis.insert(imei);
             ++firstAttempts;
             if (record.verdict == Verdict::Succeeded)
                 ++firstPassed;

@@ -39,7 +39,8 @@ struct ShiftSummary {
     int passed = 0;
     int failed = 0;    ///< failed for good (interrupted attempts included)
     int cancelled = 0; ///< stopped by the operator
-    int devices = 0;   ///< distinct IMEIs (attempts without one count once each)
+    int devices = 0;   ///< distinct IMEIs (an attempt without one counts with its retry, which
+                       ///< names it in details.retryOf, or else on its own)
     double yield = 0;  ///< passed / attempts
     double firstPassYield = 0;
     /// Failures by reason: the failing step's title and the error kind, e.g.

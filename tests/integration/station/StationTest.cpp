@@ -2,6 +2,7 @@
 // recovery) and the cloud stand-in (provstation-cloudsim) on loopback, the demo bundle, one
 // Station running every slot in parallel.
 #include "StationRig.h"
+#include "station/ShiftSummary.h"
 
 #include <QJsonArray>
 #include <QSet>
@@ -87,6 +88,201 @@ TEST(Station, EightVirtualDevicesAllPassWithOneRecordEach) {
     EXPECT_TRUE(rig.store().verify()->isIntact());
     EXPECT_EQ(station.finishedAttempts(), 8);
     EXPECT_EQ(station.passedAttempts(), 8);
+}
+
+TEST(Station, ADevicePulledMidFlashFailsAloneWithItsReasonAndPassesOnRetry) {
+    // The second device's UART is slow (--baud), so its upload takes long enough to pull it.
+    StationRig rig({.devices = 3, .perDeviceArguments = {{}, {u"--baud"_s, u"4800"_s}, {}}});
+    ASSERT_TRUE(rig.isReady()) << rig.problem().toStdString();
+    Station station(rig.slotMap(), rig.stationOptions(StationRig::demoBundle()));
+    rig.record(station);
+    ASSERT_TRUE(station.start());
+
+    const QString pulled = StationRig::slotId(1);
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            for (const QJsonObject &event : rig.eventsOf(u"progress"_s, pulled)) {
+                if (event.value(u"step"_s).toString() == u"flash" &&
+                    event.value(u"fraction"_s).toDouble() >= 0.2)
+                    return true;
+            }
+            return false;
+        },
+        30'000))
+        << rig.eventLog();
+    rig.device(1).sendSignal(SIGUSR1);
+
+    ASSERT_TRUE(waitSettled(station)) << rig.eventLog();
+    const SlotStatus failed = station.status(pulled);
+    ASSERT_EQ(failed.phase, SlotPhase::Failed) << rig.eventLog();
+    EXPECT_EQ(failed.stepId, u"flash"_s);
+    EXPECT_EQ(failed.failureKind, u"unreachable"_s);
+    EXPECT_TRUE(failed.failure.startsWith(u"Flashing failed: "_s)) << failed.failure.toStdString();
+    EXPECT_FALSE(failed.hint.isEmpty());
+    EXPECT_EQ(station.status(StationRig::slotId(0)).phase, SlotPhase::Passed);
+    EXPECT_EQ(station.status(StationRig::slotId(2)).phase, SlotPhase::Passed);
+
+    QList<AuditRecord> records = stationRecords(rig.store());
+    ASSERT_EQ(records.size(), 3) << describeAll(records);
+    const auto failedRecord = std::find_if(records.cbegin(), records.cend(), [](const auto &r) {
+        return r.verdict == Verdict::Failed;
+    });
+    ASSERT_NE(failedRecord, records.cend()) << describeAll(records);
+    EXPECT_EQ(failedRecord->slot, pulled);
+    EXPECT_EQ(failedRecord->errorKind, u"unreachable"_s);
+    const QString failedFlow = failedRecord->flowId;
+
+    // Retry as soon as the device is back (the link reconnects by itself).
+    ASSERT_TRUE(QTest::qWaitFor([&] { return station.retry(pulled); }, 10'000));
+    ASSERT_TRUE(waitSettled(station)) << rig.eventLog();
+    const SlotStatus retried = station.status(pulled);
+    EXPECT_EQ(retried.phase, SlotPhase::Passed) << retried.failure.toStdString();
+    EXPECT_EQ(retried.imei, rig.imei(1));
+    EXPECT_EQ(retried.attempts, 2);
+
+    records = stationRecords(rig.store());
+    ASSERT_EQ(records.size(), 4) << describeAll(records);
+    const AuditRecord &retry = records.last();
+    EXPECT_EQ(retry.verdict, Verdict::Succeeded) << describe(retry);
+    EXPECT_EQ(retry.slot, pulled);
+    EXPECT_EQ(retry.details.value(u"retryOf"_s).toString(), failedFlow);
+    EXPECT_EQ(stepOf(retry, u"flash"_s)->status, StepStatus::Succeeded)
+        << "the upload starts again from the beginning";
+
+    const auto summary = ShiftSummary::fromStore(rig.store());
+    ASSERT_TRUE(summary);
+    EXPECT_EQ(summary->attempts, 4);
+    EXPECT_EQ(summary->passed, 3);
+    EXPECT_EQ(summary->failed, 1);
+    EXPECT_EQ(summary->failuresByReason.value(u"Flash the firmware: unreachable"_s), 1);
+    EXPECT_EQ(summary->devices, 3);
+}
+
+TEST(Station, RefusesACorruptedBundleBeforeFlashing) {
+    StationRig rig({.devices = 2});
+    ASSERT_TRUE(rig.isReady()) << rig.problem().toStdString();
+    const QString corrupted = rig.corruptedBundle();
+    ASSERT_FALSE(corrupted.isEmpty());
+    Station station(rig.slotMap(), rig.stationOptions(corrupted));
+    rig.record(station);
+
+    const auto started = station.start();
+    ASSERT_FALSE(started);
+    EXPECT_TRUE(started.error().contains(u"corrupted.zip is refused: "_s))
+        << started.error().toStdString();
+    EXPECT_FALSE(station.isRunning());
+    const QList<QJsonObject> refused = rig.eventsOf(u"station"_s);
+    ASSERT_EQ(refused.size(), 1);
+    EXPECT_EQ(refused.first().value(u"state"_s).toString(), u"refused"_s);
+    EXPECT_EQ(refused.first().value(u"reason"_s).toString(), started.error());
+
+    // Nothing ran: no attempt, no record, and no device was even powered on (--boot-on-open).
+    EXPECT_TRUE(rig.eventsOf(u"attempt"_s).isEmpty());
+    EXPECT_TRUE(stationRecords(rig.store()).isEmpty());
+    for (int i = 0; i < rig.deviceCount(); ++i) {
+        EXPECT_EQ(station.status(StationRig::slotId(i)).phase, SlotPhase::Empty);
+        EXPECT_FALSE(rig.device(i).stdoutLines().join(u'\n').contains(u"BOOT"_s));
+    }
+}
+
+TEST(Station, AStormOf429sSlowsTheStationButLosesNothing) {
+    constexpr int RateLimited = 12;
+    StationRig rig({.devices = 4,
+                    .cloudSimArguments = {u"--rate-limit"_s, QString::number(RateLimited),
+                                          u"--retry-after"_s, u"1"_s,
+                                          // REST only: the devices' CoAP requests pass the
+                                          // same injector under "coaps/..."
+                                          u"--fault-path"_s, u"/"_s}});
+    ASSERT_TRUE(rig.isReady()) << rig.problem().toStdString();
+    // The station waits out Retry-After more often than a single wizard would.
+    cloud::CloudSettings settings = rig.rest().settings();
+    settings.maxAttempts = 8;
+    rig.rest().setSettings(settings);
+    int retried429 = 0;
+    QObject::connect(
+        &rig.rest(), &cloud::RestClient::retryScheduled, &rig.rest(),
+        [&](const QString &, const QString &, int, int delayMs, const cloud::ApiError &reason) {
+            if (reason.httpStatus == 429) {
+                ++retried429;
+                EXPECT_GE(delayMs, 1000) << "Retry-After is honoured";
+            }
+        });
+    Station station(rig.slotMap(), rig.stationOptions(StationRig::demoBundle()));
+    rig.record(station);
+    ASSERT_TRUE(station.start());
+
+    ASSERT_TRUE(waitSettled(station)) << rig.eventLog();
+    EXPECT_EQ(retried429, RateLimited) << "every 429 was waited out and sent again";
+    const QList<AuditRecord> records = stationRecords(rig.store());
+    ASSERT_EQ(records.size(), 4) << describeAll(records);
+    QSet<QString> imeis;
+    int retriedCalls = 0;
+    for (const AuditRecord &record : records) {
+        EXPECT_EQ(record.verdict, Verdict::Succeeded) << describe(record);
+        imeis.insert(record.device.imei);
+        for (const CloudCall &call : record.cloudCalls)
+            retriedCalls += call.retried || call.attempts > 1 ? 1 : 0;
+    }
+    EXPECT_EQ(imeis.size(), 4);
+    EXPECT_GT(retriedCalls, 0) << "the records show the retries";
+    for (int i = 0; i < 4; ++i)
+        EXPECT_EQ(station.status(StationRig::slotId(i)).phase, SlotPhase::Passed);
+}
+
+TEST(Station, AStationRestartedMidRunResumesEverySlot) {
+    StationRig rig({.devices = 4});
+    ASSERT_TRUE(rig.isReady()) << rig.problem().toStdString();
+    QSet<QString> firstFlows;
+    {
+        auto first =
+            std::make_unique<Station>(rig.slotMap(), rig.stationOptions(StationRig::demoBundle()));
+        rig.record(*first);
+        ASSERT_TRUE(first->start());
+        // Stop the world while the slots are somewhere between flashing and claiming.
+        ASSERT_TRUE(QTest::qWaitFor(
+            [&] {
+                for (const QJsonObject &event : rig.eventsOf(u"step"_s)) {
+                    if (event.value(u"step"_s).toString() == u"account" &&
+                        event.value(u"state"_s).toString() == u"started")
+                        return true;
+                }
+                return false;
+            },
+            30'000))
+            << rig.eventLog();
+        for (const QJsonObject &event : rig.eventsOf(u"attempt"_s))
+            firstFlows.insert(event.value(u"flowId"_s).toString());
+        ASSERT_TRUE(stationRecords(rig.store()).isEmpty()) << "the restart comes mid-run";
+    } // destroyed as a crash would leave it
+
+    const qsizetype mark = rig.events().size();
+    Station second(rig.slotMap(), rig.stationOptions(StationRig::demoBundle()));
+    rig.record(second);
+    ASSERT_TRUE(second.start());
+    ASSERT_TRUE(waitSettled(second)) << rig.eventLog();
+
+    int resumed = 0;
+    for (qsizetype i = mark; i < rig.events().size(); ++i) {
+        const QJsonObject &event = rig.events().at(i);
+        if (event.value(u"event"_s).toString() == u"resume" &&
+            event.value(u"state"_s).toString() == u"resumed") {
+            ++resumed;
+            EXPECT_TRUE(firstFlows.contains(event.value(u"flowId"_s).toString()));
+        }
+    }
+    const QList<AuditRecord> records = stationRecords(rig.store());
+    ASSERT_EQ(records.size(), 4) << describeAll(records) << rig.eventLog();
+    QSet<QString> imeis;
+    for (const AuditRecord &record : records) {
+        EXPECT_EQ(record.verdict, Verdict::Succeeded) << describe(record);
+        EXPECT_TRUE(firstFlows.contains(record.flowId))
+            << "the attempt that was interrupted is the one that finished";
+        imeis.insert(record.device.imei);
+    }
+    EXPECT_EQ(imeis.size(), 4);
+    EXPECT_EQ(resumed, 4) << rig.eventLog();
+    EXPECT_TRUE(rig.store().verify()->isIntact());
+    EXPECT_TRUE(rig.store().unfinishedFlows()->isEmpty());
 }
 
 } // namespace ps::station::test

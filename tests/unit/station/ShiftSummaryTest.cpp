@@ -110,6 +110,22 @@ TEST(ShiftSummary, CountsOnlyTheRangeStationAndKind) {
     EXPECT_EQ(summary.lastEnd, ShiftStart.addSecs(5 * 60 + 100));
 }
 
+TEST(ShiftSummary, AnAttemptWithoutImeiCountsForTheDeviceItsRetryNames) {
+    AuditRecord pulled =
+        attempt(u"350000000000002"_s, Verdict::Failed, 1, 20, u"flash"_s, u"unreachable"_s);
+    pulled.device.imei.clear(); // failed before the device was identified
+    AuditRecord retry = attempt(u"350000000000002"_s, Verdict::Succeeded, 3, 40);
+    retry.details.insert(u"retryOf"_s, pulled.flowId);
+    AuditRecord unknown =
+        attempt(u"350000000000009"_s, Verdict::Failed, 5, 5, u"flash"_s, u"unreachable"_s);
+    unknown.device.imei.clear();
+
+    const ShiftSummary summary = ShiftSummary::fromRecords({pulled, retry, unknown});
+    EXPECT_EQ(summary.attempts, 3);
+    EXPECT_EQ(summary.devices, 2) << "the pulled device and one that never said who it was";
+    EXPECT_DOUBLE_EQ(summary.firstPassYield, 0.0) << "the pulled device's first attempt failed";
+}
+
 TEST(ShiftSummary, WithoutAttemptsTheYieldIsZero) {
     const ShiftSummary summary = ShiftSummary::fromRecords({});
     EXPECT_EQ(summary.attempts, 0);
