@@ -65,6 +65,7 @@ std::expected<CloudSimOptions, QString> CloudSimOptions::parse(const QStringList
         {u"fault-skip"_s, u"Let the next n requests through before injecting faults."_s, u"n"_s},
         {u"seed"_s, u"Random seed for --error-rate (default 1)."_s, u"n"_s},
         {u"verbose"_s, u"Log every request and its answer."_s},
+        {u"version"_s, u"Print the version and git revision."_s},
     });
     if (!parser.parse(QStringList{u"provstation-cloudsim"_s} + arguments))
         return std::unexpected(parser.errorText());

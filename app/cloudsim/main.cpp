@@ -1,5 +1,6 @@
 // provstation-cloudsim: parse the command line, start the stand-in, print where it is.
 #include "cloudsim/CloudSim.h"
+#include "core/BuildInfo.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -8,8 +9,12 @@
 int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("provstation-cloudsim"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(PROVSTATION_VERSION));
+    QCoreApplication::setApplicationVersion(ps::core::versionString());
 
+    if (QCoreApplication::arguments().contains(QStringLiteral("--version"))) {
+        std::puts(qPrintable(ps::core::versionLine(QCoreApplication::applicationName())));
+        return 0;
+    }
     auto options = ps::cloudsim::CloudSimOptions::parse(QCoreApplication::arguments().mid(1));
     if (!options) {
         const bool help = QCoreApplication::arguments().contains(QStringLiteral("--help")) ||

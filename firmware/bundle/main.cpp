@@ -9,6 +9,7 @@
 //
 // `demo` makes the bundle for the virtual device (provstation-devsim): an MCUboot image of the
 // given version with a fixed payload, for every model the virtual device can be.
+#include "core/BuildInfo.h"
 #include "core/bundle/FirmwareBundle.h"
 #include "mcumgr/McubootImage.h"
 
@@ -17,6 +18,7 @@
 #include <QFile>
 #include <QSaveFile>
 #include <QTextStream>
+#include <cstdio>
 
 namespace {
 
@@ -78,12 +80,19 @@ int writeBundleFile(const ps::bundle::BundleSource &source, const QString &outpu
 int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("provstation-bundle"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(PROVSTATION_VERSION));
+    QCoreApplication::setApplicationVersion(ps::core::versionString());
+    // `--version` alone is the program's version; after a command it is the image's version.
+    if (QCoreApplication::arguments().size() == 2 &&
+        QCoreApplication::arguments().at(1) == QStringLiteral("--version")) {
+        std::puts(qPrintable(ps::core::versionLine(QCoreApplication::applicationName())));
+        return 0;
+    }
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Makes MCUboot images and ProvStation firmware bundles.\n"
-                       "Commands: image, create, demo"));
+                       "Commands: image, create, demo\n"
+                       "provstation-bundle --version prints the tool's own version."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("image|create|demo"));
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
