@@ -1,5 +1,7 @@
 #include "SmpSerial.h"
 
+#include <array>
+
 namespace ps::mcumgr {
 
 namespace {
@@ -14,14 +16,25 @@ qsizetype rawBytesPerFrame(qsizetype maxFrameSize) {
 // Lines longer than this cannot be SMP frames; they are console text and are not kept.
 constexpr qsizetype MaxLineLength = 1024;
 
+// CRC-16/XMODEM a byte at a time: entry i is the CRC register after shifting i (as the high
+// byte) through the polynomial eight times.
+constexpr std::array<quint16, 256> crcTable() {
+    std::array<quint16, 256> table{};
+    for (int i = 0; i < 256; ++i) {
+        auto crc = quint16(i << 8);
+        for (int bit = 0; bit < 8; ++bit)
+            crc = (crc & 0x8000) ? quint16((crc << 1) ^ 0x1021) : quint16(crc << 1);
+        table[std::size_t(i)] = crc;
+    }
+    return table;
+}
+constexpr std::array<quint16, 256> CrcTable = crcTable();
+
 } // namespace
 
 quint16 crc16Xmodem(QByteArrayView data, quint16 crc) {
-    for (const char byte : data) {
-        crc ^= quint16(quint8(byte)) << 8;
-        for (int bit = 0; bit < 8; ++bit)
-            crc = (crc & 0x8000) ? quint16((crc << 1) ^ 0x1021) : quint16(crc << 1);
-    }
+    for (const char byte : data)
+        crc = quint16(crc << 8) ^ CrcTable[std::size_t((crc >> 8) ^ quint8(byte))];
     return crc;
 }
 
@@ -56,14 +69,18 @@ void SerialPacketDecoder::reset() {
 
 std::vector<QByteArray> SerialPacketDecoder::feed(QByteArrayView bytes) {
     std::vector<QByteArray> packets;
-    for (const char byte : bytes) {
-        if (byte == '\n') {
-            takeLine(packets);
-            m_line.clear();
-            continue;
-        }
-        if (m_line.size() < MaxLineLength)
-            m_line.append(byte);
+    qsizetype at = 0;
+    while (at < bytes.size()) {
+        const qsizetype newline = bytes.indexOf('\n', at);
+        const qsizetype end = newline < 0 ? bytes.size() : newline;
+        const qsizetype room = MaxLineLength - m_line.size();
+        if (room > 0)
+            m_line.append(bytes.sliced(at, std::min(room, end - at)));
+        if (newline < 0)
+            break;
+        takeLine(packets);
+        m_line.resize(0); // keeps the capacity for the next line
+        at = newline + 1;
     }
     return packets;
 }
