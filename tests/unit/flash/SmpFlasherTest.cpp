@@ -45,10 +45,14 @@ ps::device::SmpFlashOptions fastOptions() {
 
 class SmpFlasherOnDevsim : public testing::Test {
 protected:
-    void startDevice(bool bootloader = true) {
+    void startDevice(bool bootloader = true, const QStringList &extra = {}) {
         QStringList arguments{QStringLiteral("--state"), box.state(),
                               QStringLiteral("--link"),  box.link(),
                               QStringLiteral("--speed"), QStringLiteral("100")};
+        if (!extra.isEmpty())
+            arguments = QStringList{QStringLiteral("--state"), box.state(),
+                                    QStringLiteral("--link"), box.link()} +
+                        extra;
         if (bootloader)
             arguments << QStringLiteral("--bootloader");
         process = std::make_unique<DevsimProcess>(arguments);
@@ -181,6 +185,21 @@ TEST_F(SmpFlasherOnDevsim, SaysWhenTheDeviceIsNotInSerialRecovery) {
     ASSERT_FALSE(outcome.has_value());
     EXPECT_EQ(toString(outcome.error().kind), toString(FlashError::Kind::NotInRecovery));
     EXPECT_TRUE(outcome.error().message.contains(u"Hold the boot button"));
+}
+
+TEST_F(SmpFlasherOnDevsim, UploadsNoFasterThanA115200BaudLineCarriesBase64) {
+    // Device time runs ten times faster than the host: the line carries 11520 bytes per device
+    // second, 115200 per host second.
+    startDevice(true, {QStringLiteral("--speed"), QStringLiteral("10"), QStringLiteral("--baud"),
+                       QStringLiteral("115200")});
+    const FirmwareBundle bundle = bundleFor(ImageVersion{1, 6, 0, 0}, 24 * 1024);
+    const auto outcome = flash(bundle);
+    ASSERT_TRUE(outcome.has_value()) << outcome.error().message.toStdString();
+    EXPECT_EQ(outcome->bootedVersion, u"1.6.0");
+    // Base64 alone leaves 3/4 of 11520 bytes per device second for the image.
+    const double devicePayloadRate = outcome->bytesPerSecond / 10.0;
+    EXPECT_LE(devicePayloadRate, 11520.0 * 3 / 4);
+    EXPECT_GT(devicePayloadRate, 11520.0 / 20); // slowed by the line, not stalled
 }
 
 TEST(SmpFlasher, SizesChunksToFitTheDeviceBuffer) {
