@@ -14,6 +14,7 @@ import shutil
 import io
 import json
 import struct
+import tarfile
 import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -244,6 +245,58 @@ def main():
     }
     for name, text in jsons.items():
         write("cloud_json", name, text)
+
+    # station_files: an audit record body as the store keeps it, a slot map file, --slots text
+    # (first byte: 0 record, 1 slot map, 2 --slots).
+    record = {
+        "sequence": 2, "flowId": "8f1d2c3b-0000-4a5b-9c8d-112233445566", "kind": "claim",
+        "operator": "op", "station": "bench-1", "slot": "A",
+        "startedAt": "2025-03-04T05:06:07.890Z", "finishedAt": "2025-03-04T05:06:40.123Z",
+        "durationMs": 32233,
+        "device": {"imei": "358299840012345", "deviceId": "50503041-3633-4261-803d-1e2b8f70111a",
+                   "model": "nRF9151", "firmware": "Asset Tracker Template v1.5.0"},
+        "steps": [{"id": "identify", "title": "Identify the device", "result": "succeeded",
+                   "attempts": 1, "durationMs": 812, "startedAt": "2025-03-04T05:06:07.900Z"},
+                  {"id": "claim", "title": "Claim", "result": "failed", "attempts": 2,
+                   "durationMs": 1200, "error": "HTTP 409", "errorKind": "conflict",
+                   "hint": "Unclaim it first", "note": "already claimed"}],
+        "cloudCalls": [{"at": "2025-03-04T05:06:09.000Z", "step": "claim",
+                        "operation": "POST claimed-devices", "ok": False, "httpStatus": 409,
+                        "code": 40901, "message": "already claimed", "attempts": 1,
+                        "retried": True}],
+        "verdict": "failed", "error": "HTTP 409", "errorKind": "conflict", "hint": "Unclaim it first",
+        "details": {"claimed": False, "commandIds": ["c1"]},
+        "previousHash": "0" * 64, "hash": "a" * 64,
+    }
+    write("station_files", "audit-record", b"\x00" + json.dumps(record).encode())
+    slots = {"format": "provstation-slot-map", "formatVersion": 1,
+             "slots": [{"id": "A", "label": "left", "match": "serialNumber",
+                        "serialNumber": "001051234567", "interfaceOrdinal": 0},
+                       {"id": "B", "match": "location", "location": "1-2.3"},
+                       {"id": "C", "match": "path", "path": "/dev/ttyACM4"}]}
+    write("station_files", "slot-map", b"\x01" + json.dumps(slots).encode())
+    write("station_files", "slots-argument",
+          b"\x02A=/dev/ttyACM0,B=serial:001051234567,C=location:1-2.3,/tmp/ttyDEV-d")
+
+    # support_bundle: tar archives as the timeline's support bundle writes them (ustar), and an
+    # old-style one.
+    def tar(fmt, files):
+        out = io.BytesIO()
+        with tarfile.open(fileobj=out, mode="w", format=fmt) as archive:
+            for name, content in files:
+                info = tarfile.TarInfo(name)
+                info.size = len(content)
+                info.mtime = 1735689600
+                info.mode = 0o644
+                archive.addfile(info, io.BytesIO(content))
+        return out.getvalue()
+    bundle_files = [("bundle/summary.txt", b"ProvStation support bundle\n"),
+                    ("bundle/device.log", b"[00:00:00.250,000] <inf> main: booted\n" * 4),
+                    ("bundle/events.json", b'{"events":[]}'),
+                    ("bundle/" + "d" * 120 + "/long-name.txt", b"x")]
+    write("support_bundle", "ustar", tar(tarfile.USTAR_FORMAT, bundle_files))
+    write("support_bundle", "old-style", tar(tarfile.GNU_FORMAT, bundle_files[:2]))
+    write("support_bundle", "empty", b"\0" * 1024)
 
     # timeline_rules: the built-in table and a small hand-made one.
     write("timeline_rules", "rules-v1", (ROOT / "resources" / "timeline" / "rules-v1.json").read_bytes())

@@ -34,7 +34,10 @@ QString tr(const char *text) {
 }
 
 void putText(std::array<char, Block> &header, int offset, QByteArrayView text) {
-    std::memcpy(header.data() + offset, text.data(), size_t(text.size()));
+    // An empty (null) QByteArray has no data pointer, and memcpy from null is undefined even
+    // for zero bytes (UBSan, found by fuzz_support_bundle).
+    if (!text.isEmpty())
+        std::memcpy(header.data() + offset, text.data(), size_t(text.size()));
 }
 
 // An octal number in `length - 1` digits and a NUL, as tar expects.
