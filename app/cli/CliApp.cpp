@@ -64,6 +64,8 @@ QString CliApp::usage() {
            u"  flash --port <port> <bundle.zip> [--json]\n"
            u"                                          flash a firmware bundle (--help)\n"
            u"  bundle inspect|verify <bundle.zip>      check a firmware bundle\n"
+           u"  station --slots A=<port>,... --bundle <zip> [--once] [--json]\n"
+           u"                                          run the flashing station (--help)\n"
            u"  --version                               print the version\n"
            u"\n"
            u"exit status: 0 success, 1 the device or the cloud answered with an error\n"
@@ -102,6 +104,8 @@ QCoro::Task<int> CliApp::run(QStringList args) {
         status = co_await flash(args);
     } else if (command == u"bundle") {
         status = bundle(args);
+    } else if (command == u"station") {
+        status = co_await station(args);
     } else {
         m_err << "provstation-cli: unknown command '" << command << "'\n\n" << usage();
     }
@@ -541,21 +545,6 @@ void printRecord(QTextStream &out, const AuditRecord &record) {
 
 } // namespace
 
-struct CliApp::FlowOptions {
-    QString port;
-    QString apiKeyFile;
-    QString cloudCa;
-    QString provisioningUrl;
-    QString apiUrl;
-    QString auditDb;
-    QString operatorName;
-    QString station;
-    QString resume;
-    bool json = false;
-    bool quiet = false;
-    bool verbose = false;
-};
-
 std::optional<QString> CliApp::takeFlowOptions(QStringList &args, FlowOptions &options) {
     const std::pair<QStringView, QString *> valued[] = {
         {u"--port", &options.port},
@@ -846,6 +835,10 @@ QCoro::Task<int> CliApp::runFlow(QString kind, FlowOptions options,
         m_err << "provstation-cli: the audit record could not be stored: " << flow->storeError()
               << '\n';
     co_return exitCodeFor(*flow);
+}
+
+QString CliApp::auditDatabaseFor(const QString &option) {
+    return auditDatabasePath(option);
 }
 
 int CliApp::audit(const QStringList &args) {

@@ -27,6 +27,8 @@ namespace ps::cli {
 ///   provstation-cli audit list|export --csv|--json|verify|unfinished|close <flow id>
 ///   provstation-cli flash --port <port> <bundle.zip> [--model <m>] [--json] (FlashCommands.cpp)
 ///   provstation-cli bundle inspect|verify <bundle.zip> [--model <m>] [--json]
+///   provstation-cli station --slots A=<port>,... | --slot-map <file> --bundle <zip> [--once]
+///                           [--label] [--json]                       (StationCommand.cpp)
 ///
 /// claim and reprovision run the station's flows (ps::station::ClaimFlow, ReprovisionFlow):
 /// progress goes to `err`, the summary (JSON with --json) to `out`, and each run leaves one
@@ -54,7 +56,21 @@ private:
     QCoro::Task<int> at(QStringList args);
     int timeline(const QStringList &args);
 
-    struct FlowOptions;
+    /// The cloud and station options claim, reprovision and station share (takeFlowOptions()).
+    struct FlowOptions {
+        QString port;
+        QString apiKeyFile;
+        QString cloudCa;
+        QString provisioningUrl;
+        QString apiUrl;
+        QString auditDb;
+        QString operatorName;
+        QString station;
+        QString resume;
+        bool json = false;
+        bool quiet = false;
+        bool verbose = false;
+    };
     QCoro::Task<int> claim(QStringList args);
     QCoro::Task<int> runFlow(QString kind, FlowOptions options,
                              ps::station::ClaimOptions claimOptions,
@@ -63,6 +79,9 @@ private:
     int audit(const QStringList &args);
     QCoro::Task<int> flash(QStringList args);
     int bundle(const QStringList &args);
+    QCoro::Task<int> station(QStringList args);
+    /// The audit database for `--audit-db` (empty: $PROVSTATION_AUDIT_DB, else the default).
+    static QString auditDatabaseFor(const QString &option);
     /// Parses the options claim and reprovision share; removes them from `args`. Returns an
     /// error text for a bad value.
     static std::optional<QString> takeFlowOptions(QStringList &args, FlowOptions &options);
