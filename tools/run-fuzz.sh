@@ -63,8 +63,8 @@ CC=clang CXX=clang++ cmake -S "$here" -B "$build_dir" -G Ninja \
   -DPROVSTATION_FUZZ=ON -DPROVSTATION_WERROR=OFF >/dev/null
 
 if [ ${#targets[@]} -eq 0 ]; then
-  mapfile -t targets < <(sed -n 's/^ *provstation_fuzzer(\(fuzz_[a-z0-9_]*\) .*/\1/p' \
-                           "$here/tests/fuzz/CMakeLists.txt" | sort -u)
+  mapfile -t targets < <(grep -o 'provstation_fuzzer(fuzz_[a-z0-9_]*' \
+                           "$here/tests/fuzz/CMakeLists.txt" | sed 's/.*(//' | sort -u)
 fi
 # Targets whose library is not part of this checkout are skipped, not failed.
 available=()
