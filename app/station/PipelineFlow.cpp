@@ -362,13 +362,9 @@ QCoro::Task<StepResult> PipelineFlow::flashStep(AttemptPtr attempt) {
     if (!link || !link->transport())
         co_return std::unexpected(noDevice());
     ps::device::SmpFlashOptions options = m_pipeline.flash;
-    if (fromShell) {
-        // Reboot from the shell and catch MCUboot's wait for DFU; the application has no SMP
-        // server, so one short probe is enough before the reboot.
-        options.enterFromShell = true;
-        options.probeTimeout = std::min(options.probeTimeout, std::chrono::milliseconds(500));
-        options.probeAttempts = 1;
-    }
+    // Reboot from the shell and catch MCUboot's wait for DFU (the flasher's first probe ends
+    // at once when the shell's prompt answers it).
+    options.enterFromShell = fromShell;
     auto flasher = std::make_unique<ps::device::SmpFlasher>(*link->transport(), options);
     m_flasher = flasher.get();
     const qint64 total = application->data.size();

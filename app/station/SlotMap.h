@@ -95,7 +95,7 @@ public:
 
     /// Parses the command line's "A=/dev/ttyACM0,B=/tmp/ttyDEV-b" into Path slots (an entry
     /// without "id=" gets the id "1", "2", ... by position). "serial:SN" as the value makes a
-    /// SerialNumber slot, "location:LOC" a Location slot.
+    /// SerialNumber slot ("serial:SN#1" for interface 1), "location:LOC" a Location slot.
     static std::expected<SlotMap, QString> parseSlotsArgument(const QString &text);
 
     friend bool operator==(const SlotMap &a, const SlotMap &b) { return a.m_slots == b.m_slots; }

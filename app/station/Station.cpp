@@ -66,6 +66,8 @@ struct Station::SlotState {
     QString pendingResume;   ///< an unfinished attempt to resume when the device shows
     QElapsedTimer clock;     ///< since the current attempt started
     int progressBucket = -1; ///< last progress event sent (tenths), to keep the JSON short
+    quint64 queued = 0;      ///< waits for a free pipeline (maxParallelSlots): its ticket
+    bool queuedRetry = false;
     QString progressText;
 
     ~SlotState() {
@@ -289,6 +291,7 @@ void Station::stop() {
             state->flow->cancel(); // records the attempt as cancelled (finished() follows)
     }
     for (auto &[id, state] : m_state) {
+        state->queued = 0;
         if (!state->isBusy())
             state->link.reset();
         state->status.present = false;
@@ -322,17 +325,21 @@ void Station::onPortsChanged(const QList<ps::device::PortInfo> &ports) {
                 emitEvent(u"slot"_s, id,
                           {{u"state"_s, u"plugged"_s}, {u"port"_s, found->systemLocation}});
             ensureLink(state, *found);
-            if (!state.pendingResume.isEmpty()) {
-                resumeAttempt(state, std::exchange(state.pendingResume, {}));
-            } else if (!state.isBusy() && (state.status.phase == SlotPhase::Empty ||
-                                           state.status.phase == SlotPhase::Ready)) {
-                startAttempt(state, false);
-            }
+            if (state.queued == 0 && !state.isBusy() &&
+                (!state.pendingResume.isEmpty() || state.status.phase == SlotPhase::Empty ||
+                 state.status.phase == SlotPhase::Ready))
+                requestStart(state, false);
         } else {
             state.status.present = false;
             state.status.port.clear();
             if (wasPresent)
                 emitEvent(u"slot"_s, id, {{u"state"_s, u"unplugged"_s}});
+            if (state.queued != 0) {
+                state.queued = 0; // left before its turn
+                if (state.status.phase == SlotPhase::Ready)
+                    state.status.phase = SlotPhase::Empty;
+                emitEvent(u"slot"_s, id, {{u"state"_s, u"dequeued"_s}});
+            }
             if (!state.isBusy()) {
                 // The device left after its verdict: the slot is free for the next one. A
                 // failed slot keeps its failure on show until retry().
@@ -591,7 +598,48 @@ void Station::onAttemptFinished(SlotState &state, Verdict verdict) {
     emitEvent(u"attempt"_s, state.slot.id, fields);
     Q_EMIT slotChanged(state.slot.id);
     Q_EMIT attemptFinished(state.slot.id, verdict, record);
+    if (m_running)
+        QTimer::singleShot(0, this, [this] { startQueued(); });
     checkSettled();
+}
+
+int Station::runningCount() const {
+    int running = 0;
+    for (const auto &[id, state] : m_state)
+        running += state->isBusy() ? 1 : 0;
+    return running;
+}
+
+void Station::requestStart(SlotState &state, bool retry) {
+    if (m_options.maxParallelSlots <= 0 || runningCount() < m_options.maxParallelSlots) {
+        if (!state.pendingResume.isEmpty())
+            resumeAttempt(state, std::exchange(state.pendingResume, {}));
+        else
+            startAttempt(state, retry);
+        return;
+    }
+    state.queued = ++m_queueTicket;
+    state.queuedRetry = retry;
+    state.status.phase = SlotPhase::Ready;
+    state.status.detail =
+        u"Waiting for a free place (%1 at once)"_s.arg(m_options.maxParallelSlots);
+    emitEvent(u"slot"_s, state.slot.id, {{u"state"_s, u"queued"_s}});
+    Q_EMIT slotChanged(state.slot.id);
+}
+
+void Station::startQueued() {
+    while (m_running &&
+           (m_options.maxParallelSlots <= 0 || runningCount() < m_options.maxParallelSlots)) {
+        SlotState *next = nullptr;
+        for (auto &[id, state] : m_state) {
+            if (state->queued != 0 && state->link && (!next || state->queued < next->queued))
+                next = state.get();
+        }
+        if (!next)
+            return;
+        next->queued = 0;
+        requestStart(*next, next->queuedRetry);
+    }
 }
 
 void Station::refresh(SlotState &state) {
@@ -626,7 +674,9 @@ bool Station::retry(const QString &slotId) {
             return false;
         ensureLink(*state, *found);
     }
-    startAttempt(*state, state->status.phase == SlotPhase::Failed);
+    if (state->queued != 0)
+        return false;
+    requestStart(*state, state->status.phase == SlotPhase::Failed);
     return true;
 }
 
@@ -648,8 +698,8 @@ bool Station::submitLabel(const QString &text, const QString &slotId) {
 
 void Station::closeStaleResumes() {
     for (auto &[id, state] : m_state) {
-        if (state->pendingResume.isEmpty())
-            continue;
+        if (state->pendingResume.isEmpty() || state->queued != 0)
+            continue; // nothing to resume, or the device is there and waits for its turn
         const QString flowId = std::exchange(state->pendingResume, {});
         const QString reason =
             u"interrupted: the station restarted and the device did not come back to slot %1 "
@@ -676,7 +726,7 @@ bool Station::isSettled() const {
     if (!m_running)
         return false;
     for (const auto &[id, state] : m_state) {
-        if (state->isBusy() || !state->pendingResume.isEmpty())
+        if (state->isBusy() || !state->pendingResume.isEmpty() || state->queued != 0)
             return false;
         if (state->status.phase != SlotPhase::Passed && state->status.phase != SlotPhase::Failed)
             return false;

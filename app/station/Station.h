@@ -76,6 +76,9 @@ struct StationOptions {
     std::chrono::milliseconds detectTimeout{30'000};
     std::chrono::milliseconds flashTimeout{300'000};
     std::chrono::milliseconds labelTimeout{600'000};
+    /// How many slots run their pipeline at once; 0: no bound. Devices beyond it wait in
+    /// SlotPhase::Ready and start, in the order they arrived, as running attempts end.
+    int maxParallelSlots = 0;
     /// How often the system's ports are listed (hot-plug).
     std::chrono::milliseconds scanInterval{1000};
     /// After a restart: how long an unfinished attempt waits for its slot's device before it is
@@ -171,6 +174,11 @@ private:
     struct SlotState;
     void onPortsChanged(const QList<ps::device::PortInfo> &ports);
     void ensureLink(SlotState &slot, const ps::device::PortInfo &port);
+    /// Starts (or resumes) an attempt in `slot` now, or queues it while maxParallelSlots are
+    /// busy.
+    void requestStart(SlotState &slot, bool retry);
+    void startQueued();
+    [[nodiscard]] int runningCount() const;
     /// Starts a new attempt in `slot`, or runs `resumed` (a flow restored from the journal).
     void startAttempt(SlotState &slot, bool retry, std::unique_ptr<PipelineFlow> resumed = {});
     void resumeAttempt(SlotState &slot, const QString &flowId);
@@ -193,6 +201,7 @@ private:
     bool m_wasSettled = false;
     int m_finished = 0;
     int m_passed = 0;
+    quint64 m_queueTicket = 0;
 };
 
 } // namespace ps::station

@@ -285,4 +285,33 @@ TEST(Station, AStationRestartedMidRunResumesEverySlot) {
     EXPECT_TRUE(rig.store().unfinishedFlows()->isEmpty());
 }
 
+TEST(Station, RunsNoMoreSlotsAtOnceThanItsBoundAndQueuesTheRest) {
+    StationRig rig({.devices = 3});
+    ASSERT_TRUE(rig.isReady()) << rig.problem().toStdString();
+    StationOptions options = rig.stationOptions(StationRig::demoBundle());
+    options.maxParallelSlots = 2;
+    Station station(rig.slotMap(), options);
+    rig.record(station);
+    int mostAtOnce = 0;
+    QObject::connect(&station, &Station::slotChanged, &station, [&] {
+        int running = 0;
+        for (const SlotStatus &status : station.statuses()) {
+            running += status.phase == SlotPhase::Running || status.phase == SlotPhase::Label;
+        }
+        mostAtOnce = std::max(mostAtOnce, running);
+    });
+    ASSERT_TRUE(station.start());
+
+    ASSERT_TRUE(waitSettled(station)) << rig.eventLog();
+    EXPECT_EQ(mostAtOnce, 2);
+    int queued = 0;
+    for (const QJsonObject &event : rig.eventsOf(u"slot"_s))
+        queued += event.value(u"state"_s).toString() == u"queued" ? 1 : 0;
+    EXPECT_EQ(queued, 1) << rig.eventLog();
+    const QList<AuditRecord> records = stationRecords(rig.store());
+    ASSERT_EQ(records.size(), 3) << describeAll(records);
+    for (const AuditRecord &record : records)
+        EXPECT_EQ(record.verdict, Verdict::Succeeded) << describe(record);
+}
+
 } // namespace ps::station::test
