@@ -78,7 +78,10 @@ def readable(value, unit):
     if float(value).is_integer() and abs(value) < 1e12:
         return f"{int(value):,}".replace(",", " "), unit
     prefix = ""
-    if abs(value) >= 1e5 and unit not in ("%", "ns", "µs", "ms", "s"):
+    # k/M/G only for counts and rates of counted things (bytes/s, lines/s, devices/h), never on
+    # units that carry their own scale (MB, ms, %).
+    countable = unit == "" or re.fullmatch(r"[a-z]+/[a-z]+", unit) is not None
+    if abs(value) >= 1e5 and countable:
         for p, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
             if abs(value) >= scale:
                 value, prefix = value / scale, p
@@ -90,7 +93,7 @@ def readable(value, unit):
         text = f"{value:.{digits}f}"
     if not prefix:
         return text, unit
-    return text, prefix + ("" if unit.startswith("B") else " ") + unit
+    return text, prefix + (" " + unit if unit else "")
 
 def duration(value, unit):
     """A time in the unit that keeps it between 1 and 1000."""
