@@ -7,12 +7,20 @@
 # filter: a regular expression. An executable whose name matches runs whole (`./run bench smp`);
 # otherwise it is Google Benchmark's --benchmark_filter for each executable, and executables
 # with no matching benchmark are skipped (`./run bench Upload`). Options starting with '-' go to
-# every executable (e.g. --benchmark_min_time=2).
+# every executable (e.g. --benchmark_min_time=2), except --all-cores: without it every executable
+# runs pinned to core 0 and the processes an end-to-end benchmark starts (devsim, cloudsim, Xvfb,
+# flood devices) share that core with it; with it nothing is pinned.
 set -euo pipefail
 build_dir="$1"; shift
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 filter=""
 if [ $# -gt 0 ] && [[ "$1" != -* ]]; then filter="$1"; shift; fi
+pin=(taskset -c 0)
+passed=()
+for arg in "$@"; do
+  if [ "$arg" = "--all-cores" ]; then pin=(); else passed+=("$arg"); fi
+done
+set -- "${passed[@]+"${passed[@]}"}"
 cmake --build "$build_dir"
 out="$here/bench-results.json"
 tmp="$(mktemp -d)"
@@ -33,9 +41,9 @@ for exe in "${benches[@]}"; do
   fi
   echo "== $name" >&2
   ran=$((ran + 1))
-  # One core: the figures are per-core throughputs.
-  if ! taskset -c 0 "$exe" --benchmark_out="$tmp/$name.json" --benchmark_out_format=json \
-      "${args[@]}"; then
+  # One core (unless --all-cores): the micro figures are per-core throughputs.
+  if ! "${pin[@]}" "$exe" --benchmark_out="$tmp/$name.json" --benchmark_out_format=json \
+      "${args[@]+"${args[@]}"}"; then
     failed+=("$name")
   fi
 done
