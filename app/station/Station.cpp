@@ -66,6 +66,7 @@ struct Station::SlotState {
     QString pendingResume;   ///< an unfinished attempt to resume when the device shows
     QElapsedTimer clock;     ///< since the current attempt started
     int progressBucket = -1; ///< last progress event sent (tenths), to keep the JSON short
+    QString firmware;        ///< from the last boot banner on this slot's link ("... v1.6.0")
     quint64 queued = 0;      ///< waits for a free pipeline (maxParallelSlots): its ticket
     bool queuedRetry = false;
     QString progressText;
@@ -370,6 +371,21 @@ void Station::ensureLink(SlotState &state, const ps::device::PortInfo &port) {
         state.link = std::make_unique<ps::device::DeviceLink>(state.slot.location);
     }
     state.link->setReconnectPolicy(m_options.reconnect);
+    // The banner of a boot before an attempt began (the previous attempt's flash, a reset)
+    // tells the next attempt what runs.
+    state.firmware.clear();
+    const QString slotId = state.slot.id;
+    connect(state.link.get(), &ps::device::DeviceLink::linesReceived, this,
+            [this, slotId](const std::vector<ps::core::Line> &lines) {
+                static const QRegularExpression banner(u"\\*\\*\\* Booting (.+ v\\S+) - "_s);
+                SlotState *slot = find(slotId);
+                if (!slot)
+                    return;
+                for (const ps::core::Line &line : lines) {
+                    if (const auto match = banner.match(line.text); match.hasMatch())
+                        slot->firmware = match.captured(1);
+                }
+            });
     state.link->open();
 }
 
@@ -416,6 +432,7 @@ void Station::startAttempt(SlotState &state, bool retry, std::unique_ptr<Pipelin
     setup.store = m_options.store;
     setup.station = m_options.identity;
     setup.station.slot = state.slot.id;
+    setup.firmware = state.firmware;
     if (state.flow)
         state.flow.release()->deleteLater(); // may be inside its own signal
     state.flow =
@@ -534,6 +551,7 @@ void Station::resumeAttempt(SlotState &state, const QString &flowId) {
     setup.store = m_options.store;
     setup.station = m_options.identity;
     setup.station.slot = state.slot.id;
+    setup.firmware = state.firmware;
     auto flow = std::make_unique<PipelineFlow>(setup, pipelineOptions());
     if (auto restored = flow->restore(flowId); !restored) {
         flow.reset();

@@ -314,4 +314,77 @@ TEST(Station, RunsNoMoreSlotsAtOnceThanItsBoundAndQueuesTheRest) {
         EXPECT_EQ(record.verdict, Verdict::Succeeded) << describe(record);
 }
 
+TEST(Station, FlashesADeviceRunningItsApplicationThroughTheBootloadersWaitForDfu) {
+    // Factory image v1.5.0 running; after each reset MCUboot waits for DFU 50 device seconds,
+    // half a second at --speed 100.
+    StationRig rig(
+        {.devices = 2, .bootloader = false, .deviceArguments = {u"--dfu-wait"_s, u"50000"_s}});
+    ASSERT_TRUE(rig.isReady()) << rig.problem().toStdString();
+    Station station(rig.slotMap(), rig.stationOptions(StationRig::demoBundle()));
+    rig.record(station);
+    ASSERT_TRUE(station.start());
+
+    ASSERT_TRUE(waitSettled(station)) << rig.eventLog();
+    const QList<AuditRecord> records = stationRecords(rig.store());
+    ASSERT_EQ(records.size(), 2) << describeAll(records);
+    for (const AuditRecord &record : records) {
+        EXPECT_EQ(record.verdict, Verdict::Succeeded) << describe(record);
+        EXPECT_EQ(record.details.value(u"mode"_s).toString(), u"shell"_s)
+            << "after flashing the device runs its application again";
+        const StepRecord *detect = stepOf(record, u"detect"_s);
+        ASSERT_NE(detect, nullptr);
+        EXPECT_TRUE(detect->note.contains(u"runs v1.5.0"_s)) << describe(record);
+        EXPECT_EQ(stepOf(record, u"flash"_s)->status, StepStatus::Succeeded) << describe(record);
+        EXPECT_EQ(record.details.value(u"flash"_s).toObject().value(u"bootedVersion"_s),
+                  u"1.6.0"_s);
+    }
+
+    // The same devices again (a retry by hand): v1.6.0 runs, so nothing is flashed.
+    ASSERT_TRUE(station.retry(StationRig::slotId(0)));
+    ASSERT_TRUE(waitSettled(station)) << rig.eventLog();
+    const AuditRecord again = stationRecords(rig.store()).last();
+    EXPECT_EQ(again.verdict, Verdict::Succeeded) << describe(again);
+    EXPECT_EQ(stepOf(again, u"flash"_s)->status, StepStatus::Skipped) << describe(again);
+    EXPECT_TRUE(stepOf(again, u"flash"_s)->note.contains(u"1.6.0"_s)) << describe(again);
+}
+
+TEST(Station, ALabelThatIsNotTheDevicesFailsInPlainWords) {
+    StationRig rig({.devices = 2});
+    ASSERT_TRUE(rig.isReady()) << rig.problem().toStdString();
+    StationOptions options = rig.stationOptions(StationRig::demoBundle());
+    options.labelCheck = true;
+    Station station(rig.slotMap(), options);
+    rig.record(station);
+    QStringList waiting;
+    QObject::connect(&station, &Station::labelRequested, &station,
+                     [&](const QString &slot) { waiting.push_back(slot); });
+    ASSERT_TRUE(station.start());
+
+    ASSERT_TRUE(QTest::qWaitFor([&] { return waiting.size() == 2; }, 30'000)) << rig.eventLog();
+    EXPECT_EQ(station.status(StationRig::slotId(0)).phase, SlotPhase::Label);
+    EXPECT_FALSE(station.submitLabel(u"IMEI:"_s + rig.imei(0)))
+        << "two slots wait: an unaddressed label is not guessed";
+    ASSERT_TRUE(station.submitLabel(u"IMEI:"_s + rig.imei(0) + u" SN:A1"_s, StationRig::slotId(0)));
+    ASSERT_TRUE(station.submitLabel(rig.imei(0), StationRig::slotId(1))); // the wrong label
+
+    ASSERT_TRUE(waitSettled(station)) << rig.eventLog();
+    EXPECT_EQ(station.status(StationRig::slotId(0)).phase, SlotPhase::Passed);
+    const SlotStatus wrong = station.status(StationRig::slotId(1));
+    ASSERT_EQ(wrong.phase, SlotPhase::Failed);
+    EXPECT_EQ(wrong.stepId, u"label"_s);
+    EXPECT_EQ(wrong.failure,
+              u"The label says IMEI %1, but the device in this slot is IMEI %2"_s.arg(rig.imei(0),
+                                                                                      rig.imei(1)));
+    EXPECT_FALSE(wrong.hint.isEmpty());
+    const QList<AuditRecord> records = stationRecords(rig.store());
+    ASSERT_EQ(records.size(), 2);
+    for (const AuditRecord &record : records) {
+        if (record.slot == StationRig::slotId(1)) {
+            EXPECT_EQ(record.verdict, Verdict::Failed);
+            EXPECT_EQ(stepOf(record, u"claim"_s)->status, StepStatus::Pending)
+                << "nothing is claimed for a device whose label does not match";
+        }
+    }
+}
+
 } // namespace ps::station::test
