@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Builds the DEB with CPack, unpacks it into a throwaway root and runs the installed files:
-# provstation-cli --version, a token decode, and the desktop entry and AppStream metainfo through
-# their validators when those are installed. Called by ctest with the build dir and source dir.
+# --version of every program, a token decode, a claim of a virtual device against the cloud
+# stand-in (installed provstation-devsim + provstation-cloudsim + provstation-cli, loopback only),
+# and the desktop entry and AppStream metainfo through their validators when those are installed.
+# Called by ctest with the build dir and source dir.
 set -euo pipefail
 build_dir="$1"
 source_dir="$2"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 (cd "$build_dir" && cpack -G DEB -B "$work/packages" > "$work/cpack.log" 2>&1) || {
   cat "$work/cpack.log"; echo "FAIL: cpack could not build the DEB"; exit 1; }
@@ -32,10 +40,18 @@ root="$work/root"
 dpkg-deb -x "$deb" "$root"
 cli="$root/usr/bin/provstation-cli"
 
-version="$("$cli" --version)"
-echo "$version"
-grep -q "^provstation-cli [0-9]\+\.[0-9]\+\.[0-9]\+ (git " <<<"$version" || {
-  echo "FAIL: unexpected --version output"; exit 1; }
+# Every program prints the same version and git revision (one place: the CMake project).
+expected=""
+for tool in provstation provstation-cli provstation-devsim provstation-cloudsim provstation-bundle; do
+  line="$(QT_QPA_PLATFORM=offscreen "$root/usr/bin/$tool" --version)"
+  echo "$line"
+  grep -q "^$tool [0-9]\+\.[0-9]\+\.[0-9]\+ (git " <<<"$line" || {
+    echo "FAIL: unexpected $tool --version output"; exit 1; }
+  rest="${line#"$tool "}"
+  [ -z "$expected" ] || [ "$rest" = "$expected" ] || {
+    echo "FAIL: $tool says $rest, provstation says $expected"; exit 1; }
+  expected="$rest"
+done
 for tool in provstation-devsim provstation-cloudsim; do
   "$root/usr/bin/$tool" --help > /dev/null || { echo "FAIL: installed $tool --help"; exit 1; }
 done
@@ -49,6 +65,51 @@ set +e
 status=$?
 set -e
 [ "$status" -eq 2 ] || { echo "FAIL: a malformed token exited $status, not 2"; exit 1; }
+
+# A claim from the installed files alone: the stand-in, one virtual device, the CLI.
+# wait_until FILE PATTERN SECONDS: the file gains a line matching PATTERN (polled, bounded).
+wait_until() {
+  local file="$1" pattern="$2" limit=$(( $3 * 20 )) i=0
+  until grep -q "$pattern" "$file" 2>/dev/null; do
+    i=$((i + 1))
+    if [ "$i" -ge "$limit" ]; then
+      echo "FAIL: '$pattern' did not appear in $file"; cat "$file" 2>/dev/null; exit 1
+    fi
+    sleep 0.05
+  done
+}
+demo="$work/demo"
+mkdir -p "$demo"
+key="install-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+(umask 077; printf '%s' "$key" > "$demo/api-key.txt")
+"$root/usr/bin/provstation-cloudsim" --state "$demo/cloud" --api-key "$key" \
+  --registry "$demo/registry.jsonl" > "$demo/cloudsim.out" 2>&1 &
+pids+=($!)
+wait_until "$demo/cloudsim.out" "coaps port:" 20
+https_port="$(sed -n 's/.*https port: *\([0-9]*\).*/\1/p' "$demo/cloudsim.out" | head -n1)"
+coap_port="$(sed -n 's/.*coaps port: *\([0-9]*\).*/\1/p' "$demo/cloudsim.out" | head -n1)"
+"$root/usr/bin/provstation-devsim" --state "$demo/device" --link "$demo/device.tty" \
+  --registry "$demo/registry.jsonl" --ca "$demo/cloud/ca.pem" --cloud "127.0.0.1:$coap_port" \
+  --boot-on-open --speed 4 > "$demo/devsim.out" 2>&1 &
+pids+=($!)
+wait_until "$demo/devsim.out" "^LINK " 20
+set +e
+"$cli" claim --port "$demo/device.tty" --api-key-file "$demo/api-key.txt" \
+  --cloud-ca "$demo/cloud/ca.pem" --provisioning-url "https://127.0.0.1:$https_port/provisioning/v1/" \
+  --api-url "https://127.0.0.1:$https_port/v1/" --audit-db "$demo/audit.sqlite" --json \
+  > "$demo/claim.json" 2> "$demo/claim.err"
+status=$?
+set -e
+if [ "$status" -ne 0 ] || ! grep -q '"verdict": *"succeeded"' "$demo/claim.json"; then
+  cat "$demo/claim.json" "$demo/claim.err" "$demo/devsim.out"
+  echo "FAIL: the installed claim exited $status"; exit 1
+fi
+if grep -q -- "$key" "$demo/claim.json" "$demo/claim.err"; then
+  echo "FAIL: the claim printed the API key"; exit 1
+fi
+"$cli" audit verify --audit-db "$demo/audit.sqlite" > "$demo/verify.out" || {
+  cat "$demo/verify.out"; echo "FAIL: audit verify of the installed claim"; exit 1; }
+echo "installed claim passed: $(grep -o '"deviceId": *"[^"]*"' "$demo/claim.json" | head -n1)"
 
 if command -v desktop-file-validate > /dev/null; then
   desktop-file-validate "$root/usr/share/applications/provstation.desktop"
