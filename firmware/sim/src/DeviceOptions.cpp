@@ -54,6 +54,7 @@ QString helpText() {
         "                       every cloud attempt fails as an unresolved host\n"
         "  --log-level LEVEL    dbg (default, as ATT builds), inf, wrn or err\n"
         "  --replug-delay MS    host milliseconds between cable pull and replug (500)\n"
+        "  --version            print the version and git revision\n"
         "  --help               this text\n"
         "\n"
         "Signals: SIGUSR1 pulls the cable (the pty goes away and comes back under the same\n"
