@@ -64,6 +64,54 @@ QCoro::Task<bool> answersSmpEcho(QPointer<ps::device::Transport> transport,
     co_return answered;
 }
 
+/// What answered the detect step's probes: "shell" (with the model) or "bootloader"; empty
+/// when neither did.
+struct DetectedMode {
+    QString mode;
+    QString model;
+};
+
+/// Two probes racing: the first that recognises the device decides; when both found nothing,
+/// the race ends empty.
+struct ProbeRace {
+    Completion<DetectedMode> done;
+    int pending = 2;
+    void found(DetectedMode mode) { done.complete(std::move(mode)); }
+    void nothing() {
+        if (--pending == 0)
+            done.complete(DetectedMode{});
+    }
+};
+
+QCoro::Task<> smpProbe(QPointer<ps::device::Transport> transport, std::chrono::milliseconds timeout,
+                       std::shared_ptr<ProbeRace> race) {
+    const bool answered = co_await answersSmpEcho(transport, timeout);
+    if (answered) {
+        DetectedMode found;
+        found.mode = u"bootloader"_s;
+        race->found(std::move(found));
+    } else {
+        race->nothing();
+    }
+}
+
+QCoro::Task<> shellProbe(QPointer<ps::device::DeviceLink> link, std::chrono::milliseconds timeout,
+                         std::shared_ptr<ProbeRace> race) {
+    if (!link) {
+        race->nothing();
+        co_return;
+    }
+    auto answer = co_await link->shell()->execute(u"at AT+CGMM"_s, timeout);
+    if (answer && answer->finalLine == u"OK" && !answer->lines.isEmpty()) {
+        DetectedMode found;
+        found.mode = u"shell"_s;
+        found.model = answer->lines.constFirst().trimmed();
+        race->found(std::move(found));
+    } else {
+        race->nothing();
+    }
+}
+
 StepError flashFailure(const FlashError &error) {
     using Kind = FlashError::Kind;
     StepError::Kind kind = StepError::Kind::Device;
@@ -250,29 +298,23 @@ QCoro::Task<StepResult> PipelineFlow::detect(AttemptPtr attempt) {
     // (serial recovery); a device that is still booting answers one of them a moment later.
     QString mode;
     QString model;
-    for (int round = 1; mode.isEmpty(); ++round) {
+    // Both at once: whichever answers first tells the mode, so neither mode waits out the other
+    // probe's timeout. The SMP frame goes out first (a shell takes it for a mistyped line).
+    while (mode.isEmpty()) {
         attempt->progress(u"Asking the device (shell or bootloader?)"_s, 0.2);
         QPointer<ps::device::DeviceLink> link = self->link();
         if (!link)
             co_return std::unexpected(noDevice());
-        auto answer = co_await link->shell()->execute(u"at AT+CGMM"_s, 1200ms);
+        auto race = std::make_shared<ProbeRace>();
+        auto echo = smpProbe(link->transport(), 1200ms, race);
+        auto shell = shellProbe(link, 1200ms, race);
+        const DetectedMode found = co_await race->done;
         if (!self || !attempt->isActive())
             co_return std::unexpected(StepError::abandoned());
-        if (answer && answer->finalLine == u"OK" && !answer->lines.isEmpty()) {
-            mode = u"shell"_s;
-            model = answer->lines.constFirst().trimmed();
+        mode = found.mode;
+        model = found.model;
+        if (!mode.isEmpty())
             break;
-        }
-        link = self->link();
-        if (!link)
-            co_return std::unexpected(noDevice());
-        const bool recovery = co_await answersSmpEcho(link->transport(), 800ms);
-        if (!self || !attempt->isActive())
-            co_return std::unexpected(StepError::abandoned());
-        if (recovery) {
-            mode = u"bootloader"_s;
-            break;
-        }
         if (attempt->remaining() < 2500ms) {
             co_return std::unexpected(StepError::make(
                 StepError::Kind::Unreachable,
@@ -283,7 +325,6 @@ QCoro::Task<StepResult> PipelineFlow::detect(AttemptPtr attempt) {
             co_return std::unexpected(open.error());
         if (!self || !attempt->isActive())
             co_return std::unexpected(StepError::abandoned());
-        Q_UNUSED(round);
     }
 
     const auto version = monitor() ? monitor()->firmwareVersion() : std::nullopt;

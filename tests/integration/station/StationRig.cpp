@@ -25,21 +25,16 @@ StationRig::StationRig(RigOptions options)
     }
     static const QRegularExpression fields(u"imei=(\\d+)"_s);
     for (int i = 0; i < m_options.devices; ++i) {
-        QStringList arguments{u"--state"_s,
-                              m_dir.filePath(u"device-%1"_s.arg(i)),
-                              u"--link"_s,
-                              link(i),
-                              u"--registry"_s,
-                              registry,
-                              u"--speed"_s,
-                              QString::number(m_options.speed),
-                              u"--boot-on-open"_s,
-                              u"--cloud"_s,
-                              u"127.0.0.1:%1"_s.arg(m_cloudSim->coapsPort()),
-                              u"--ca"_s,
-                              m_cloudSim->caFile()};
+        QStringList arguments{u"--state"_s,    m_dir.filePath(u"device-%1"_s.arg(i)),
+                              u"--link"_s,     link(i),
+                              u"--registry"_s, registry,
+                              u"--speed"_s,    QString::number(m_options.speed),
+                              u"--cloud"_s,    u"127.0.0.1:%1"_s.arg(m_cloudSim->coapsPort()),
+                              u"--ca"_s,       m_cloudSim->caFile()};
         if (m_options.bootloader)
             arguments.push_back(u"--bootloader"_s);
+        if (m_options.bootOnOpen)
+            arguments.push_back(u"--boot-on-open"_s);
         arguments += m_options.deviceArguments;
         if (i < m_options.perDeviceArguments.size())
             arguments += m_options.perDeviceArguments.at(i);
@@ -54,6 +49,11 @@ StationRig::StationRig(RigOptions options)
             return;
         }
         m_imeis.push_back(fields.match(*named).captured(1));
+        if (!m_options.bootOnOpen && !m_options.bootloader &&
+            !device->waitForLine(u"BOOT Asset Tracker"_s)) {
+            fail(u"provstation-devsim %1 did not boot its application"_s.arg(i));
+            return;
+        }
         m_devices.push_back(std::move(device));
     }
 

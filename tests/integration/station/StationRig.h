@@ -21,6 +21,9 @@ struct RigOptions {
     int devices = 1;
     int speed = 100;        ///< devsim --speed: device delays divided by this
     bool bootloader = true; ///< devsim --bootloader: the first boot is serial recovery
+    /// devsim --boot-on-open; false: each device has booted (its application, unless
+    /// bootloader) before the rig is ready, and what it printed then was not seen.
+    bool bootOnOpen = true;
     QStringList cloudSimArguments;
     QStringList deviceArguments;           ///< for every device
     QList<QStringList> perDeviceArguments; ///< added to device i's arguments

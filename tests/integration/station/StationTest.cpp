@@ -315,10 +315,13 @@ TEST(Station, RunsNoMoreSlotsAtOnceThanItsBoundAndQueuesTheRest) {
 }
 
 TEST(Station, FlashesADeviceRunningItsApplicationThroughTheBootloadersWaitForDfu) {
-    // Factory image v1.5.0 running; after each reset MCUboot waits for DFU 50 device seconds,
-    // half a second at --speed 100.
-    StationRig rig(
-        {.devices = 2, .bootloader = false, .deviceArguments = {u"--dfu-wait"_s, u"50000"_s}});
+    // Factory image v1.5.0 running since before the station opened the port (its banner was
+    // not seen); after each reset MCUboot waits for DFU 50 device seconds, half a second at
+    // --speed 100.
+    StationRig rig({.devices = 2,
+                    .bootloader = false,
+                    .bootOnOpen = false,
+                    .deviceArguments = {u"--dfu-wait"_s, u"50000"_s}});
     ASSERT_TRUE(rig.isReady()) << rig.problem().toStdString();
     Station station(rig.slotMap(), rig.stationOptions(StationRig::demoBundle()));
     rig.record(station);
@@ -333,7 +336,7 @@ TEST(Station, FlashesADeviceRunningItsApplicationThroughTheBootloadersWaitForDfu
             << "after flashing the device runs its application again";
         const StepRecord *detect = stepOf(record, u"detect"_s);
         ASSERT_NE(detect, nullptr);
-        EXPECT_TRUE(detect->note.contains(u"runs v1.5.0"_s)) << describe(record);
+        EXPECT_TRUE(detect->note.startsWith(u"shell answers"_s)) << describe(record);
         EXPECT_EQ(stepOf(record, u"flash"_s)->status, StepStatus::Succeeded) << describe(record);
         EXPECT_EQ(record.details.value(u"flash"_s).toObject().value(u"bootedVersion"_s),
                   u"1.6.0"_s);
