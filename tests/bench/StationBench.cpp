@@ -53,6 +53,16 @@ void BM_StationThroughput(benchmark::State &state) {
         seconds = double(clock.nsecsElapsed()) / 1e9;
         passed = station.passedAttempts();
         state.SetIterationTime(seconds);
+        // Where a device's time goes: the mean duration of each step over the records.
+        std::map<QString, double> stepMs;
+        const QList<ps::station::AuditRecord> records =
+            ps::station::test::stationRecords(rig.store());
+        for (const ps::station::AuditRecord &record : records) {
+            for (const ps::station::StepRecord &step : record.steps)
+                stepMs[step.id] += double(step.durationMs) / double(records.size());
+        }
+        for (const auto &[id, ms] : stepMs)
+            state.counters[id.toStdString() + "_ms"] = ms;
     }
     if (passed != devices) {
         state.SkipWithError("not every device passed");
