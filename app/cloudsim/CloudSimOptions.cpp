@@ -50,6 +50,8 @@ std::expected<CloudSimOptions, QString> CloudSimOptions::parse(const QStringList
         {u"no-default-rule"_s, u"Do not create the nrf-cloud-onboarding rule for each account."_s},
         {u"latency"_s, u"Delay every answer by this many milliseconds."_s, u"ms"_s},
         {u"error-rate"_s, u"Answer this fraction (0..1) of requests with a 5xx."_s, u"rate"_s},
+        {u"rate-limit-rate"_s, u"Answer this fraction (0..1) of requests with 429."_s, u"rate"_s},
+        {u"drop-rate"_s, u"Cut this fraction (0..1) of answers off in the middle."_s, u"rate"_s},
         {u"error-count"_s, u"Answer the next n requests with a 5xx."_s, u"n"_s},
         {u"error-status"_s, u"The 5xx to use: 500, 502, 503 (default) or 504."_s, u"status"_s},
         {u"rate-limit"_s, u"Answer the next n requests with 429."_s, u"n"_s},
@@ -63,7 +65,8 @@ std::expected<CloudSimOptions, QString> CloudSimOptions::parse(const QStringList
         {u"fault-path"_s, u"Inject faults only into requests whose path starts with this."_s,
          u"prefix"_s},
         {u"fault-skip"_s, u"Let the next n requests through before injecting faults."_s, u"n"_s},
-        {u"seed"_s, u"Random seed for --error-rate (default 1)."_s, u"n"_s},
+        {u"seed"_s,
+         u"Random seed for --error-rate, --rate-limit-rate and --drop-rate (default 1)."_s, u"n"_s},
         {u"verbose"_s, u"Log every request and its answer."_s},
         {u"version"_s, u"Print the version and git revision."_s},
     });
@@ -118,13 +121,20 @@ std::expected<CloudSimOptions, QString> CloudSimOptions::parse(const QStringList
     options.faults.garbageCount = *garbage;
     options.faults.skipCount = *skip;
     options.seed = quint32(*seed);
-    if (parser.isSet(u"error-rate"_s)) {
+    for (const auto &[name, rate] : {std::pair{u"error-rate"_s, &options.faults.errorRate},
+                                     std::pair{u"rate-limit-rate"_s, &options.faults.rateLimitRate},
+                                     std::pair{u"drop-rate"_s, &options.faults.dropRate}}) {
+        if (!parser.isSet(name))
+            continue;
         bool ok = false;
-        const double rate = parser.value(u"error-rate"_s).toDouble(&ok);
-        if (!ok || rate < 0 || rate > 1)
-            return std::unexpected(u"--error-rate needs a number from 0 to 1"_s);
-        options.faults.errorRate = rate;
+        const double value = parser.value(name).toDouble(&ok);
+        if (!ok || value < 0 || value > 1)
+            return std::unexpected(u"--%1 needs a number from 0 to 1"_s.arg(name));
+        *rate = value;
     }
+    if (options.faults.totalRate() > 1)
+        return std::unexpected(
+            u"--error-rate, --rate-limit-rate and --drop-rate must add up to 1 at most"_s);
     return options;
 }
 

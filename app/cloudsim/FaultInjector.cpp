@@ -25,13 +25,16 @@ bool FaultPlan::isSupportedErrorStatus(int status) {
 }
 
 bool FaultPlan::isEmpty() const {
-    return latencyMs == 0 && errorRate == 0 && errorCount == 0 && rateLimitCount == 0 &&
-           dropCount == 0 && hangCount == 0 && garbageCount == 0;
+    return latencyMs == 0 && errorRate == 0 && rateLimitRate == 0 && dropRate == 0 &&
+           errorCount == 0 && rateLimitCount == 0 && dropCount == 0 && hangCount == 0 &&
+           garbageCount == 0;
 }
 
 QJsonObject FaultPlan::toJson() const {
     return QJsonObject{{u"latencyMs"_s, latencyMs},
                        {u"errorRate"_s, errorRate},
+                       {u"rateLimitRate"_s, rateLimitRate},
+                       {u"dropRate"_s, dropRate},
                        {u"errorCount"_s, errorCount},
                        {u"errorStatus"_s, errorStatus},
                        {u"rateLimitCount"_s, rateLimitCount},
@@ -46,9 +49,10 @@ QJsonObject FaultPlan::toJson() const {
 
 std::expected<FaultPlan, QString> FaultPlan::fromJson(const QJsonObject &object) {
     static const QStringList known = {
-        u"latencyMs"_s,      u"errorRate"_s,         u"errorCount"_s,       u"errorStatus"_s,
-        u"rateLimitCount"_s, u"retryAfterSeconds"_s, u"retryAfterAsDate"_s, u"dropCount"_s,
-        u"garbageCount"_s,   u"hangCount"_s,         u"pathPrefix"_s,       u"skipCount"_s};
+        u"latencyMs"_s,        u"errorRate"_s,   u"rateLimitRate"_s,  u"dropRate"_s,
+        u"errorCount"_s,       u"errorStatus"_s, u"rateLimitCount"_s, u"retryAfterSeconds"_s,
+        u"retryAfterAsDate"_s, u"dropCount"_s,   u"garbageCount"_s,   u"hangCount"_s,
+        u"pathPrefix"_s,       u"skipCount"_s};
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (!known.contains(it.key()))
             return std::unexpected(
@@ -72,11 +76,18 @@ std::expected<FaultPlan, QString> FaultPlan::fromJson(const QJsonObject &object)
         if (!*value)
             return std::unexpected(value->error());
     }
-    const QJsonValue rate = object.value(u"errorRate"_s);
-    if (!rate.isUndefined() && (!rate.isDouble() || rate.toDouble() < 0 || rate.toDouble() > 1))
-        return std::unexpected(u"\"errorRate\" must be a number from 0 to 1"_s);
+    for (const QString &key : {u"errorRate"_s, u"rateLimitRate"_s, u"dropRate"_s}) {
+        const QJsonValue rate = object.value(key);
+        if (!rate.isUndefined() && (!rate.isDouble() || rate.toDouble() < 0 || rate.toDouble() > 1))
+            return std::unexpected(u"\"%1\" must be a number from 0 to 1"_s.arg(key));
+    }
+    plan.errorRate = object.value(u"errorRate"_s).toDouble(0);
+    plan.rateLimitRate = object.value(u"rateLimitRate"_s).toDouble(0);
+    plan.dropRate = object.value(u"dropRate"_s).toDouble(0);
+    if (plan.totalRate() > 1)
+        return std::unexpected(
+            u"\"errorRate\", \"rateLimitRate\" and \"dropRate\" must add up to 1 at most"_s);
     plan.latencyMs = *latency;
-    plan.errorRate = rate.toDouble(0);
     plan.errorCount = *errors;
     plan.errorStatus = *status;
     plan.rateLimitCount = *rateLimits;
@@ -119,18 +130,37 @@ FaultDecision FaultInjector::decide(const QString &path) {
         --m_plan.errorCount;
         decision.action = FaultDecision::Action::Error;
         decision.status = m_plan.errorStatus;
-    } else if (m_plan.errorRate > 0 && m_random.generateDouble() < m_plan.errorRate) {
-        decision.action = FaultDecision::Action::Error;
-        decision.status = m_plan.errorStatus;
+    } else if (m_plan.totalRate() > 0) {
+        // One draw for all rates, laid out as [error | rate limit | drop | nothing].
+        const double draw = m_random.generateDouble();
+        if (draw < m_plan.errorRate) {
+            decision.action = FaultDecision::Action::Error;
+            decision.status = m_plan.errorStatus;
+        } else if (draw < m_plan.errorRate + m_plan.rateLimitRate) {
+            decision.action = FaultDecision::Action::RateLimit;
+            decision.status = 429;
+        } else if (draw < m_plan.totalRate()) {
+            decision.action = FaultDecision::Action::Drop;
+        }
     }
-    if (decision.action != FaultDecision::Action::None)
+    if (decision.action != FaultDecision::Action::None) {
         ++m_faultsInjected;
+        ++m_byAction[std::size_t(decision.action)];
+    }
     return decision;
 }
 
+int FaultInjector::injected(FaultDecision::Action action) const {
+    return m_byAction[std::size_t(action)];
+}
+
 QJsonObject FaultInjector::statistics() const {
-    return QJsonObject{{u"requestsSeen"_s, m_requestsSeen},
-                       {u"faultsInjected"_s, m_faultsInjected}};
+    using Action = FaultDecision::Action;
+    return QJsonObject{
+        {u"requestsSeen"_s, m_requestsSeen},    {u"faultsInjected"_s, m_faultsInjected},
+        {u"errors"_s, injected(Action::Error)}, {u"rateLimits"_s, injected(Action::RateLimit)},
+        {u"drops"_s, injected(Action::Drop)},   {u"garbage"_s, injected(Action::Garbage)},
+        {u"hangs"_s, injected(Action::Hang)}};
 }
 
 } // namespace ps::cloudsim

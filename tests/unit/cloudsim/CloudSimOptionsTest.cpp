@@ -74,6 +74,16 @@ TEST(CloudSimOptions, DefaultsPickAFreePortAndKeepTheRegistryInTheStateFolder) {
     EXPECT_EQ(options->effectiveRegistryPath(), u"/tmp/s/registry.jsonl"_s);
 }
 
+TEST(CloudSimOptions, ReadsTheRatesOf429sAndDroppedAnswers) {
+    auto options = CloudSimOptions::parse({u"--error-rate"_s, u"0.1"_s, u"--rate-limit-rate"_s,
+                                           u"0.2"_s, u"--drop-rate"_s, u"0.05"_s});
+    ASSERT_TRUE(options.has_value()) << options.error().toStdString();
+    EXPECT_DOUBLE_EQ(options->faults.errorRate, 0.1);
+    EXPECT_DOUBLE_EQ(options->faults.rateLimitRate, 0.2);
+    EXPECT_DOUBLE_EQ(options->faults.dropRate, 0.05);
+    EXPECT_FALSE(options->faults.isEmpty());
+}
+
 struct BadArguments {
     const char *name;
     QStringList arguments;
@@ -91,14 +101,20 @@ TEST_P(CloudSimOptionsRefusal, SaysWhatIsWrong) {
 
 INSTANTIATE_TEST_SUITE_P(
     CloudSimOptions, CloudSimOptionsRefusal,
-    testing::Values(BadArguments{"PortOutOfRange", {u"--http-port"_s, u"70000"_s}, "--http-port"},
-                    BadArguments{"NotANumber", {u"--latency"_s, u"soon"_s}, "--latency"},
-                    BadArguments{
-                        "UnsupportedStatus", {u"--error-status"_s, u"509"_s}, "--error-status"},
-                    BadArguments{"RateAboveOne", {u"--error-rate"_s, u"1.5"_s}, "--error-rate"},
-                    BadArguments{"UnknownFlag", {u"--explode"_s}, "explode"},
-                    BadArguments{"StrayArgument", {u"extra"_s}, "extra"},
-                    BadArguments{"Help", {u"--help"_s}, "--api-key"}),
+    testing::Values(
+        BadArguments{"PortOutOfRange", {u"--http-port"_s, u"70000"_s}, "--http-port"},
+        BadArguments{"NotANumber", {u"--latency"_s, u"soon"_s}, "--latency"},
+        BadArguments{"UnsupportedStatus", {u"--error-status"_s, u"509"_s}, "--error-status"},
+        BadArguments{"RateAboveOne", {u"--error-rate"_s, u"1.5"_s}, "--error-rate"},
+        BadArguments{
+            "RateLimitRateNotANumber", {u"--rate-limit-rate"_s, u"often"_s}, "--rate-limit-rate"},
+        BadArguments{"NegativeDropRate", {u"--drop-rate"_s, u"-0.1"_s}, "--drop-rate"},
+        BadArguments{"RatesAddUpToMoreThanOne",
+                     {u"--error-rate"_s, u"0.5"_s, u"--drop-rate"_s, u"0.6"_s},
+                     "add up to 1"},
+        BadArguments{"UnknownFlag", {u"--explode"_s}, "explode"},
+        BadArguments{"StrayArgument", {u"extra"_s}, "extra"},
+        BadArguments{"Help", {u"--help"_s}, "--api-key"}),
     [](const testing::TestParamInfo<BadArguments> &param) {
         return std::string(param.param.name);
     });
