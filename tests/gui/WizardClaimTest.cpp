@@ -23,6 +23,7 @@
 #include <QMessageBox>
 #include <QPointer>
 #include <QTest>
+#include <csignal>
 #include <gtest/gtest.h>
 
 namespace ps::gui::test {
@@ -343,6 +344,61 @@ TEST(ClaimWizard, RidesOutACloudAnswering500AndRecordsTheRetries) {
     });
     EXPECT_GE(failures, 1) << "the 500 answers should be in the record";
     EXPECT_EQ(stepOf(*record, u"claim"_s)->status, StepStatus::Succeeded);
+}
+
+TEST(ClaimWizard, SaysWhatToDoWhenTheCloudCannotBeReachedAndRecordsIt) {
+    WizardWorld world;
+    ASSERT_TRUE(world.isReady()) << world.problem().toStdString();
+    History history(world);
+    auto wizard = openWizard(world);
+
+    // The network goes away (the stand-in is gone: every connection is refused).
+    world.cloudSim().sendSignal(SIGKILL);
+    clickToPreflight(*wizard, world.deviceId());
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return wizard->tracker()->pausedStep() == u"account"_s; }, StepMs));
+    StepBanner *banner = bannerOf(wizard.get());
+    EXPECT_TRUE(banner->message().contains(u"refused the connection"_s))
+        << banner->message().toStdString();
+    EXPECT_TRUE(banner->hint().contains(u"check the network connection"_s))
+        << banner->hint().toStdString();
+    EXPECT_TRUE(wizard->button(QWizard::CustomButton1)->isVisible()) << "no Retry offered";
+    EXPECT_FALSE(wizard->button(QWizard::CommitButton)->isEnabled());
+
+    ASSERT_TRUE(clickButton(wizard.get(), QWizard::CancelButton));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return wizard->tracker()->isFinished(); }, StepMs));
+    const auto record = history.recordOf(wizard->flow()->id());
+    ASSERT_TRUE(record.has_value());
+    EXPECT_EQ(record->verdict, Verdict::Failed);
+    EXPECT_TRUE(record->error.contains(u"refused the connection"_s)) << record->error.toStdString();
+    EXPECT_TRUE(record->hint.contains(u"check the network connection"_s));
+    EXPECT_EQ(stepOf(*record, u"claim"_s)->status, StepStatus::Pending);
+}
+
+TEST(ClaimWizard, WaitsOutACloudThatDoesNotAnswerAndRecordsTheTimeout) {
+    WizardWorld world;
+    ASSERT_TRUE(world.isReady()) << world.problem().toStdString();
+    History history(world);
+    auto wizard = openWizard(world);
+
+    // The account check's look-up of the device is never answered: the transfer timeout ends
+    // it, the request is sent again and the check passes.
+    ASSERT_TRUE(world.setFaults(QJsonObject{
+        {u"hangCount"_s, 1}, {u"pathPrefix"_s, u"/provisioning/v1/claimed-devices/"_s}}));
+    clickToPreflight(*wizard, world.deviceId());
+    ASSERT_TRUE(waitUntilComplete(wizard.get(), StepMs))
+        << bannerOf(wizard.get())->message().toStdString();
+    EXPECT_TRUE(wizard->tracker()->isDone(u"account"_s));
+    ASSERT_TRUE(clickButton(wizard.get(), QWizard::CancelButton));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return wizard->tracker()->isFinished(); }, StepMs));
+
+    const auto record = history.recordOf(wizard->flow()->id());
+    ASSERT_TRUE(record.has_value());
+    const bool retried = std::ranges::any_of(record->cloudCalls, [](const auto &call) {
+        return call.step == u"account"_s && call.retried && call.message.contains(u"No answer"_s);
+    });
+    EXPECT_TRUE(retried) << "the unanswered request should be in the record as a retry";
+    EXPECT_EQ(stepOf(*record, u"account"_s)->status, StepStatus::Succeeded);
 }
 
 TEST(ClaimWizard, ClaimsFromAPastedTokenWithoutTheDevice) {
