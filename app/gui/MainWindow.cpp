@@ -13,6 +13,7 @@
 #include "ThemeManager.h"
 #include "device/PortWatcher.h"
 #include "history/HistoryPanel.h"
+#include "station/StationWindow.h"
 #include "timeline/TimelineLogPanel.h"
 #include "timeline/TimelinePanel.h"
 #include "timeline/TimelineSession.h"
@@ -90,9 +91,13 @@ MainWindow::MainWindow(const StartupOptions &options, QWidget *parent)
     for (const QString &path : options.timelineLogs)
         openLogForTimeline(path);
     updateActions();
+    if (options.station)
+        openStation();
 }
 
 MainWindow::~MainWindow() {
+    // The station window uses the settings store: it goes first.
+    delete m_stationWindow;
     // Close the consoles (and their ports) while the window's parts still exist.
     while (m_ui->consoleTabs->count() > 0) {
         QWidget *page = m_ui->consoleTabs->widget(0);
@@ -411,6 +416,13 @@ void MainWindow::setUpProvisioning() {
     device->addAction(m_provisioningActions->reprovisionAction());
     device->addSeparator();
     device->addAction(historyToggle);
+    auto *station = new QAction(icon(IconId::Bundle), tr("Flashing &Station…"), this);
+    station->setObjectName(QStringLiteral("actionStation"));
+    station->setShortcut(QKeySequence(tr("Ctrl+Shift+G")));
+    station->setToolTip(tr("Open the flashing station: many devices at once, flashed, claimed "
+                           "and provisioned (Ctrl+Shift+G)"));
+    connect(station, &QAction::triggered, this, [this] { openStation(); });
+    device->addAction(station);
     const QList<QAction *> menus = menuBar()->actions();
     const qsizetype port = menus.indexOf(m_ui->menuPort->menuAction());
     menuBar()->insertMenu(port >= 0 && port + 1 < menus.size() ? menus.at(port + 1) : nullptr,
@@ -423,6 +435,20 @@ void MainWindow::setUpProvisioning() {
     m_ui->mainToolBar->addSeparator();
     m_ui->mainToolBar->addAction(m_provisioningActions->claimAction());
     m_ui->mainToolBar->addAction(m_provisioningActions->reprovisionAction());
+}
+
+StationWindow *MainWindow::openStation() {
+    if (!m_stationWindow) {
+        // A window of its own (parented for lifetime only), sharing the settings store.
+        m_stationWindow = new StationWindow(*m_store, this);
+        m_stationWindow->setWindowFlag(Qt::Window);
+        m_stationWindow->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_stationWindow, &QObject::destroyed, this, [this] { m_stationWindow = nullptr; });
+    }
+    m_stationWindow->show();
+    m_stationWindow->raise();
+    m_stationWindow->activateWindow();
+    return m_stationWindow;
 }
 
 TimelineSession *MainWindow::timelineOf(QWidget *page) {

@@ -34,6 +34,7 @@ class TimelineSession;
 class ProvisioningContext;
 class ProvisioningActions;
 class HistoryPanel;
+class StationWindow;
 
 /// The workstation's window: console tabs (one ConsolePanel per open port), the Ports dock fed
 /// by a PortWatcher, the Problems dock and status bar, menus and the theme.
@@ -69,6 +70,10 @@ public:
     [[nodiscard]] QDockWidget *historyDock() const { return m_historyDock; }
     [[nodiscard]] const Settings &settings() const { return m_settings; }
     [[nodiscard]] CommandHistory &commandHistory() { return m_history; }
+    /// Opens (or raises) the flashing station's window (Device > Flashing Station…,
+    /// Ctrl+Shift+G, or --station).
+    StationWindow *openStation();
+    [[nodiscard]] StationWindow *stationWindow() const { return m_stationWindow; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -113,6 +118,7 @@ private:
     ProvisioningActions *m_provisioningActions = nullptr;
     HistoryPanel *m_historyPanel = nullptr;
     QDockWidget *m_historyDock = nullptr;
+    StationWindow *m_stationWindow = nullptr;
 };
 
 } // namespace ps::gui

@@ -34,8 +34,13 @@ StartupOptions::parse(const QStringList &arguments) {
                                     "Open the saved log or support bundle FILE and show its "
                                     "timeline. Repeatable."),
         QStringLiteral("FILE"));
+    const QCommandLineOption station(
+        QStringLiteral("station"),
+        QCoreApplication::translate("StartupOptions",
+                                    "Open the flashing station (operator view) at start."));
     parser.addOption(port);
     parser.addOption(timeline);
+    parser.addOption(station);
     parser.addOption(theme);
     parser.addOption(settings);
 
@@ -75,6 +80,7 @@ StartupOptions::parse(const QStringList &arguments) {
     }
     options.settingsFile = parser.value(settings);
     options.timelineLogs = parser.values(timeline);
+    options.station = parser.isSet(station);
     return options;
 }
 

@@ -15,6 +15,7 @@ struct StartupOptions {
     std::optional<Theme> theme; ///< --theme system|light|dark (this run only)
     QString settingsFile;       ///< --settings FILE: an INI file instead of the user's settings
     QStringList timelineLogs;   ///< --timeline FILE (repeatable): open a saved log's timeline
+    bool station = false;       ///< --station: open the flashing station's window at start
 
     /// Why the program should stop instead of starting: --help, --version, or bad arguments.
     struct Exit {
