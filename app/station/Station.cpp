@@ -715,6 +715,9 @@ bool Station::submitLabel(const QString &text, const QString &slotId) {
 }
 
 void Station::closeStaleResumes() {
+    // A timer of an earlier start() (stopped and started again since) is not this run's.
+    if (!m_running || m_resumeClock.elapsed() + 50 < m_options.resumeWait.count())
+        return;
     for (auto &[id, state] : m_state) {
         if (state->pendingResume.isEmpty() || state->queued != 0)
             continue; // nothing to resume, or the device is there and waits for its turn

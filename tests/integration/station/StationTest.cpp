@@ -390,4 +390,37 @@ TEST(Station, ALabelThatIsNotTheDevicesFailsInPlainWords) {
     }
 }
 
+TEST(Station, ADevicePluggedIntoAnEmptySlotStartsItsPipelineByItself) {
+    StationRig rig({.devices = 1});
+    ASSERT_TRUE(rig.isReady()) << rig.problem().toStdString();
+    SlotMap slots = rig.slotMap();
+    const QString laterLink = rig.folder() + u"/ttyDEV-later"_s;
+    ASSERT_TRUE(slots.assign(Slot::forPath(u"late"_s, laterLink, u"right fixture"_s)));
+    Station station(slots, rig.stationOptions(StationRig::demoBundle()));
+    rig.record(station);
+    ASSERT_TRUE(station.start());
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return station.status(StationRig::slotId(0)).phase == SlotPhase::Passed; }, 60'000))
+        << rig.eventLog();
+    EXPECT_EQ(station.status(u"late"_s).phase, SlotPhase::Empty);
+    EXPECT_FALSE(station.isSettled()) << "a slot without a device has no verdict";
+
+    // The operator plugs a device into the right fixture.
+    devsim::test::DevsimProcess later(
+        {u"--state"_s, rig.folder() + u"/device-later"_s, u"--link"_s, laterLink, u"--registry"_s,
+         rig.folder() + u"/registry.jsonl"_s, u"--speed"_s, u"100"_s, u"--boot-on-open"_s,
+         u"--bootloader"_s, u"--cloud"_s, u"127.0.0.1:%1"_s.arg(rig.cloudSim().coapsPort()),
+         u"--ca"_s, rig.cloudSim().caFile()});
+    ASSERT_TRUE(later.start());
+    ASSERT_TRUE(waitSettled(station)) << rig.eventLog();
+    const SlotStatus late = station.status(u"late"_s);
+    EXPECT_EQ(late.phase, SlotPhase::Passed) << late.failure.toStdString();
+    EXPECT_EQ(late.label, u"right fixture"_s);
+    EXPECT_EQ(late.port, laterLink);
+    const QList<QJsonObject> plugged = rig.eventsOf(u"slot"_s, u"late"_s);
+    ASSERT_FALSE(plugged.isEmpty());
+    EXPECT_EQ(plugged.first().value(u"state"_s).toString(), u"plugged"_s);
+    EXPECT_EQ(stationRecords(rig.store()).size(), 2);
+}
+
 } // namespace ps::station::test

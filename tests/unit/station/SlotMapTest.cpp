@@ -85,6 +85,11 @@ struct DamagedFile {
     const char *reasonContains;
 };
 
+/// gtest names the case instead of dumping its bytes.
+void PrintTo(const DamagedFile &file, std::ostream *out) {
+    *out << file.name;
+}
+
 class SlotMapDamagedFile : public testing::TestWithParam<DamagedFile> {};
 
 TEST_P(SlotMapDamagedFile, IsRefusedAndLeavesTheMapAsItWas) {
