@@ -10,11 +10,13 @@
 #include "gui/station/EngineerView.h"
 #include "gui/station/OperatorView.h"
 #include "gui/station/PinDialog.h"
+#include "gui/station/ScanField.h"
 #include "gui/station/ShiftSummaryStrip.h"
 #include "gui/station/SlotMapEditor.h"
 #include "gui/station/SlotTile.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QFileInfo>
@@ -25,6 +27,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -395,4 +398,62 @@ TEST(StationWindow, OpensFromTheMainWindowsDeviceMenuAndFromTheStationStartOptio
     EXPECT_EQ(window.stationWindow(), station) << "one station window";
     EXPECT_TRUE(station->close()) << "nothing runs: closes without asking";
     EXPECT_TRUE(QTest::qWaitFor([&window] { return window.stationWindow() == nullptr; }, 5000));
+}
+
+TEST(StationWindow, EngineerSettingsAreSavedAndReachTheStation) {
+    PlainWindow plain(u"2468"_s);
+    StationWindow &window = *plain.window;
+    ASSERT_TRUE(window.unlock(u"2468"_s));
+    auto *labelCheck = window.engineerView()->findChild<QCheckBox *>(u"labelCheckBox"_s);
+    auto *parallel = window.engineerView()->findChild<QSpinBox *>(u"parallelSlotsSpin"_s);
+    auto *skip = window.engineerView()->findChild<QCheckBox *>(u"skipIfSameBox"_s);
+    ASSERT_TRUE(labelCheck && parallel && skip);
+    labelCheck->setChecked(true);
+    parallel->setValue(3);
+    skip->setChecked(false);
+
+    EXPECT_TRUE(window.station()->options().labelCheck);
+    EXPECT_EQ(window.station()->options().maxParallelSlots, 3);
+    EXPECT_FALSE(window.station()->options().flash.skipIfSame);
+    plain.store->sync();
+    const StationSettings saved = StationSettings::load(*plain.store);
+    EXPECT_TRUE(saved.labelCheck);
+    EXPECT_EQ(saved.maxParallelSlots, 3);
+    EXPECT_FALSE(saved.skipIfSame);
+    EXPECT_TRUE(saved.pin.matches(u"2468"_s)) << "settings changes keep the PIN";
+}
+
+TEST(StationWindow, WithTheLabelCheckTheTileAsksForTheLabelAndAScanLetsItPass) {
+    StationBench bench(RigOptions{.devices = 1, .bootloader = false});
+    ASSERT_TRUE(bench.isReady()) << bench.problem().toStdString();
+    {
+        StationSettings settings = StationSettings::load(bench.store());
+        settings.labelCheck = true;
+        settings.save(bench.store());
+        bench.store().sync();
+    }
+    auto window = bench.window();
+    window->show();
+    window->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(window.get()));
+    QSignalSpy started(window.get(), &StationWindow::startFinished);
+    window->startAction()->trigger();
+    ASSERT_TRUE(QTest::qWaitFor([&started] { return !started.isEmpty(); }, 15'000));
+
+    SlotTile *tile = window->operatorView()->tile(StationRig::slotId(0));
+    ASSERT_TRUE(QTest::qWaitFor([tile] { return tile->verdictText() == u"WAITING"_s; }, RunMs))
+        << tileTexts(*window).toStdString();
+    EXPECT_TRUE(tile->stepText().contains(u"label"_s)) << tile->stepText().toStdString();
+    ScanField *scan = window->operatorView()->scanField();
+    ASSERT_TRUE(scan->isVisible());
+
+    // A misread is refused and said so; the right label (typed by the scanner) lets it pass.
+    QTest::keyClicks(scan, u"LOT-4711"_s);
+    QTest::keyClick(scan, Qt::Key_Return);
+    EXPECT_TRUE(window->operatorView()->bannerText().contains(u"not an IMEI"_s))
+        << window->operatorView()->bannerText().toStdString();
+    EXPECT_EQ(tile->verdictText(), u"WAITING"_s);
+    QTest::keyClicks(scan, bench.rig().imei(0));
+    QTest::keyClick(scan, Qt::Key_Return);
+    ASSERT_TRUE(waitForTiles(*window, u"PASS"_s, RunMs)) << tileTexts(*window).toStdString();
 }

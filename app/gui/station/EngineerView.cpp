@@ -159,6 +159,12 @@ QWidget *EngineerView::makeSettingsPage() {
     m_cloudRequests->setRange(1, 64);
     m_cloudRequests->setToolTip(tr("How many requests to nRF Cloud all slots together may have "
                                    "in flight; the others wait their turn"));
+    m_parallelSlots = new QSpinBox(page);
+    m_parallelSlots->setObjectName(u"parallelSlotsSpin"_s);
+    m_parallelSlots->setRange(0, 256);
+    m_parallelSlots->setSpecialValueText(tr("all slots"));
+    m_parallelSlots->setToolTip(tr("How many slots work on a device at once; the others wait "
+                                   "their turn in the order their devices arrived"));
     m_permanent =
         new QCheckBox(tr("Mark the image &permanent before the reset (no test boot)"), page);
     m_permanent->setObjectName(u"permanentBox"_s);
@@ -188,6 +194,7 @@ QWidget *EngineerView::makeSettingsPage() {
     flashLayout->addWidget(m_checkBoot);
     flashLayout->addWidget(m_permanent);
     auto *parallel = new QFormLayout;
+    parallel->addRow(tr("Slots &working at once:"), m_parallelSlots);
     parallel->addRow(tr("Cloud &requests at once (all slots):"), m_cloudRequests);
     auto *pinRow = new QHBoxLayout;
     pinRow->addWidget(m_changePin);
@@ -203,6 +210,7 @@ QWidget *EngineerView::makeSettingsPage() {
 
     for (QCheckBox *box : {m_labelCheck, m_permanent, m_skipIfSame, m_checkBoot, m_onboardingRule})
         connect(box, &QCheckBox::toggled, this, &EngineerView::readForm);
+    connect(m_parallelSlots, &QSpinBox::valueChanged, this, &EngineerView::readForm);
     connect(m_cloudRequests, &QSpinBox::valueChanged, this, [this](int value) {
         if (!m_filling)
             Q_EMIT cloudRequestsChanged(value);
@@ -263,6 +271,7 @@ void EngineerView::setSettings(const StationSettings &settings, int cloudRequest
     m_checkBoot->setChecked(settings.checkBoot);
     m_onboardingRule->setChecked(settings.createOnboardingRule);
     m_cloudRequests->setValue(cloudRequests);
+    m_parallelSlots->setValue(settings.maxParallelSlots);
     m_filling = false;
     showBundle();
 }
@@ -270,8 +279,8 @@ void EngineerView::setSettings(const StationSettings &settings, int cloudRequest
 void EngineerView::setRunning(bool running) {
     m_running = running;
     for (QWidget *widget : std::initializer_list<QWidget *>{
-             m_chooseBundle, m_noBundle, m_editAccount, m_labelCheck, m_cloudRequests, m_permanent,
-             m_skipIfSame, m_checkBoot, m_onboardingRule})
+             m_chooseBundle, m_noBundle, m_editAccount, m_labelCheck, m_cloudRequests,
+             m_parallelSlots, m_permanent, m_skipIfSame, m_checkBoot, m_onboardingRule})
         widget->setEnabled(!running);
     const QString why = tr("The station is running: stop it to change the set-up.");
     m_settingsNote->setText(running ? why : QString());
@@ -304,8 +313,16 @@ void EngineerView::setFailures(const QList<ps::station::AuditRecord> &records) {
             m_failures->setItem(row, column, cell);
         }
     }
-    m_failures->resizeColumnsToContents();
+    // Short columns fit their text; the reason and what to do share the rest, wrapped.
+    for (int column = 0; column < 4; ++column)
+        m_failures->resizeColumnToContents(column);
+    int used = 0;
+    for (int column = 0; column < 4; ++column)
+        used += m_failures->columnWidth(column);
+    const int rest = qMax(400, m_failures->viewport()->width() - used);
+    m_failures->setColumnWidth(4, rest * 11 / 20);
     m_failures->horizontalHeader()->setStretchLastSection(true);
+    m_failures->resizeRowsToContents();
     m_tabs->setTabText(FailuresPage, records.isEmpty() ? tr("&Failures")
                                                        : tr("&Failures (%1)").arg(records.size()));
 }
@@ -416,6 +433,7 @@ void EngineerView::readForm() {
     if (m_filling)
         return;
     m_settings.labelCheck = m_labelCheck->isChecked();
+    m_settings.maxParallelSlots = m_parallelSlots->value();
     m_settings.permanentImage = m_permanent->isChecked();
     m_settings.skipIfSame = m_skipIfSame->isChecked();
     m_settings.checkBoot = m_checkBoot->isChecked();

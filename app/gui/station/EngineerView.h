@@ -93,6 +93,7 @@ private:
     // Settings
     QCheckBox *m_labelCheck = nullptr;
     QSpinBox *m_cloudRequests = nullptr;
+    QSpinBox *m_parallelSlots = nullptr;
     QCheckBox *m_permanent = nullptr;
     QCheckBox *m_skipIfSame = nullptr;
     QCheckBox *m_checkBoot = nullptr;

@@ -114,6 +114,7 @@ OperatorView::OperatorView(QWidget *parent)
     m_gridLayout = new QGridLayout(m_grid);
     m_gridLayout->setContentsMargins(0, 0, 0, 0);
     m_gridLayout->setSpacing(12);
+    m_gridLayout->setAlignment(Qt::AlignTop);
     m_empty = new QLabel(tr("No slots yet. An engineer assigns the ports to slots in engineer "
                             "mode (Ctrl+E), page Slots."),
                          this);

@@ -69,36 +69,38 @@ SlotTile::SlotTile(QWidget *parent)
     setFrameShape(QFrame::StyledPanel);
     setAutoFillBackground(true);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    // Big enough to read from a step back, not so tall that a few slots leave empty colour.
+    setMaximumHeight(340);
 
     m_label = new QLabel(this);
     m_label->setObjectName(u"slotLabel"_s);
-    m_label->setFont(scaled(font(), 1.6, true));
+    m_label->setFont(scaled(font(), 2.0, true));
     m_verdict = new QLabel(this);
     m_verdict->setObjectName(u"slotVerdict"_s);
-    m_verdict->setFont(scaled(font(), 2.2, true));
+    m_verdict->setFont(scaled(font(), 2.8, true));
     m_verdict->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_port = new QLabel(this);
     m_port->setObjectName(u"slotPort"_s);
     m_step = new QLabel(this);
     m_step->setObjectName(u"slotStep"_s);
-    m_step->setFont(scaled(font(), 1.25, true));
+    m_step->setFont(scaled(font(), 1.5, true));
     m_step->setWordWrap(true);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(u"slotProgress"_s);
     m_progress->setRange(0, 1000);
     m_progress->setTextVisible(false);
-    m_progress->setFixedHeight(14);
+    m_progress->setFixedHeight(20);
     m_elapsed = new QLabel(this);
     m_elapsed->setObjectName(u"slotElapsed"_s);
-    m_elapsed->setFont(scaled(font(), 1.25, true));
+    m_elapsed->setFont(scaled(font(), 1.5, true));
     m_elapsed->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_imei = new QLabel(this);
     m_imei->setObjectName(u"slotImei"_s);
-    m_imei->setFont(scaled(font(), 1.1, false));
+    m_imei->setFont(scaled(font(), 1.25, false));
     m_imei->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_reason = new QLabel(this);
     m_reason->setObjectName(u"slotReason"_s);
-    m_reason->setFont(scaled(font(), 1.1, false));
+    m_reason->setFont(scaled(font(), 1.25, false));
     m_reason->setWordWrap(true);
     m_reason->setAlignment(Qt::AlignLeft | Qt::AlignTop);
 

@@ -22,6 +22,7 @@ StationSettings StationSettings::load(QSettings &store) {
         settings.slotMapFile = defaultSlotMapFile();
     settings.bundleFile = store.value(u"bundleFile"_s).toString().trimmed();
     settings.labelCheck = store.value(u"labelCheck"_s, false).toBool();
+    settings.maxParallelSlots = qBound(0, store.value(u"maxParallelSlots"_s, 0).toInt(), 256);
     settings.createOnboardingRule = store.value(u"createOnboardingRule"_s, false).toBool();
     settings.permanentImage = store.value(u"permanentImage"_s, false).toBool();
     settings.skipIfSame = store.value(u"skipIfSame"_s, true).toBool();
@@ -39,6 +40,7 @@ void StationSettings::save(QSettings &store) const {
     store.setValue(u"slotMapFile"_s, slotMapFile);
     store.setValue(u"bundleFile"_s, bundleFile);
     store.setValue(u"labelCheck"_s, labelCheck);
+    store.setValue(u"maxParallelSlots"_s, maxParallelSlots);
     store.setValue(u"createOnboardingRule"_s, createOnboardingRule);
     store.setValue(u"permanentImage"_s, permanentImage);
     store.setValue(u"skipIfSame"_s, skipIfSame);
@@ -52,6 +54,7 @@ void StationSettings::save(QSettings &store) const {
 void StationSettings::applyTo(ps::station::StationOptions &options) const {
     options.bundleFile = bundleFile;
     options.labelCheck = labelCheck;
+    options.maxParallelSlots = maxParallelSlots;
     options.claim.createOnboardingRule = createOnboardingRule;
     options.flash.confirm = permanentImage ? ps::device::SmpFlashOptions::Confirm::Permanent
                                            : ps::device::SmpFlashOptions::Confirm::TestThenConfirm;

@@ -18,6 +18,7 @@ struct StationSettings {
     QString slotMapFile; ///< JSON slot map (ps::station::SlotMap); see defaultSlotMapFile()
     QString bundleFile;  ///< firmware bundle (zip); empty: no flashing
     bool labelCheck = false;
+    int maxParallelSlots = 0; ///< slots that run their pipeline at once; 0: all of them
     bool createOnboardingRule = false;
     bool permanentImage = false; ///< mark the image permanent before the reset (no test boot)
     bool skipIfSame = true;      ///< no upload when the device already runs the image

@@ -174,6 +174,7 @@ void StationWindow::setUpStation() {
     connect(station, &Station::slotChanged, this, [this](const QString &slotId) {
         m_operator->updateSlot(m_station->status(slotId), m_station->isRunning());
         updateActions();
+        updateBanner();
     });
     connect(station, &Station::started, this, [this] {
         refreshTiles();
@@ -196,28 +197,22 @@ void StationWindow::setUpStation() {
                     statusBar()->showMessage(
                         tr("%1 failed: %2").arg(label, m_station->status(slotId).failure), 20'000);
             });
-    connect(station, &Station::labelRequested, this, [this](const QString &slotId) {
+    connect(station, &Station::labelRequested, this, [this](const QString &) {
         m_operator->setScanVisible(true);
-        m_operator->setBanner(tr("Scan the label of %1").arg(m_station->status(slotId).label),
-                              OperatorView::Tone::Neutral);
+        updateBanner();
     });
 
     connect(m_operator, &OperatorView::retryRequested, this,
             [this](const QString &slotId) { (void)retrySlot(slotId); });
     connect(m_operator->scanField(), &ScanField::scanned, this, [this](const QString &imei) {
-        if (m_station->submitLabel(imei)) {
-            m_operator->setBanner(tr("Label %1 taken").arg(imei), OperatorView::Tone::Good);
-        } else {
-            m_operator->setBanner(tr("No slot is waiting for a label; scan it when its tile "
-                                     "says so."),
-                                  OperatorView::Tone::Bad);
-        }
+        if (m_station->submitLabel(imei))
+            holdBanner(tr("Label %1 taken").arg(imei), false);
+        else
+            holdBanner(tr("No slot is waiting for a label; scan it when its tile says so."), true);
     });
     connect(m_operator->scanField(), &ScanField::rejected, this, [this](const QString &text) {
-        m_operator->setBanner(tr("'%1' is not an IMEI label (15 digits). Scan the label "
-                                 "again.")
-                                  .arg(text),
-                              OperatorView::Tone::Bad);
+        holdBanner(tr("'%1' is not an IMEI label (15 digits). Scan the label again.").arg(text),
+                   true);
     });
 }
 
@@ -405,10 +400,8 @@ void StationWindow::finishStart() {
         Q_EMIT startFinished(started.error());
         return;
     }
-    QString text = tr("Station running — plug in devices");
-    if (const auto bundle = m_station->bundle())
-        text += u" · "_s + tr("flashing %1 %2").arg(bundle->name, bundle->version);
-    m_operator->setBanner(text, OperatorView::Tone::Good);
+    m_bannerHeldUntil = {};
+    updateBanner();
     m_operator->setScanVisible(m_settings.labelCheck);
     m_engineer->setRunning(true);
     refreshTiles();
@@ -599,6 +592,34 @@ void StationWindow::showStopped() {
         text += u" · "_s + tr("bundle %1").arg(QFileInfo(m_settings.bundleFile).fileName());
     m_operator->setBanner(text, OperatorView::Tone::Neutral);
     m_operator->setScanVisible(false);
+}
+
+void StationWindow::holdBanner(const QString &text, bool bad) {
+    m_operator->setBanner(text, bad ? OperatorView::Tone::Bad : OperatorView::Tone::Good);
+    m_bannerHeldUntil = QDateTime::currentDateTimeUtc().addSecs(6);
+    QTimer::singleShot(6100, this, &StationWindow::updateBanner);
+}
+
+void StationWindow::updateBanner() {
+    if (!m_station->isRunning())
+        return;
+    if (m_bannerHeldUntil.isValid() && QDateTime::currentDateTimeUtc() < m_bannerHeldUntil)
+        return;
+    QStringList waiting;
+    const QList<ps::station::SlotStatus> all = m_station->statuses();
+    for (const auto &status : all) {
+        if (status.phase == SlotPhase::Label)
+            waiting.append(status.label);
+    }
+    if (!waiting.isEmpty()) {
+        m_operator->setBanner(tr("Scan the label of %1").arg(waiting.join(u", "_s)),
+                              OperatorView::Tone::Neutral);
+        return;
+    }
+    QString text = tr("Station running — plug in devices");
+    if (const auto bundle = m_station->bundle())
+        text += u" · "_s + tr("flashing %1 %2").arg(bundle->name, bundle->version);
+    m_operator->setBanner(text, OperatorView::Tone::Good);
 }
 
 int StationWindow::busySlots() const {

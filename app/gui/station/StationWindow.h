@@ -105,6 +105,10 @@ private:
     void refreshReports();
     void updateActions();
     void showStopped();
+    /// The running station's banner: which slot wants its label, else the bundle in use. A
+    /// message about the last scan or start stays for a few seconds first.
+    void updateBanner();
+    void holdBanner(const QString &text, bool bad);
     void setMode(Mode mode);
     void changePin();
     void saveSettings();
@@ -119,6 +123,7 @@ private:
     std::function<void(ps::station::StationOptions &)> m_adjust;
     Mode m_mode = Mode::Operator;
     bool m_starting = false;
+    QDateTime m_bannerHeldUntil;
     QStackedWidget *m_pages = nullptr;
     OperatorView *m_operator = nullptr;
     EngineerView *m_engineer = nullptr;
