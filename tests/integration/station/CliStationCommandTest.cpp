@@ -6,7 +6,9 @@
 
 #include <QFile>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QSet>
+#include <QTest>
 #include <gtest/gtest.h>
 #include <qcoro/qcorotask.h>
 
@@ -138,6 +140,66 @@ TEST(CliStationCommand, RefusesMissingOrBadSlots) {
               ps::cli::UsageError);
     errStream.flush();
     EXPECT_TRUE(err.contains(u"given twice"_s)) << err.toStdString();
+}
+
+TEST(CliStationCommand, ReadsTheScannersLinesFromStandardInput) {
+    StationRig rig({.devices = 1});
+    ASSERT_TRUE(rig.isReady()) << rig.problem().toStdString();
+    const QString keyFile = rig.folder() + u"/api.key"_s;
+    QFile key(keyFile);
+    ASSERT_TRUE(key.open(QIODevice::WriteOnly));
+    key.write(QByteArray(StationRig::ApiKey) + '\n');
+    key.close();
+
+    QProcess cli;
+    cli.setProgram(QStringLiteral(PROVSTATION_CLI_EXECUTABLE));
+    cli.setArguments({u"station"_s,
+                      u"--slots"_s,
+                      u"A="_s + rig.link(0),
+                      u"--bundle"_s,
+                      StationRig::demoBundle(),
+                      u"--label"_s,
+                      u"--once"_s,
+                      u"--timeout"_s,
+                      u"90"_s,
+                      u"--json"_s,
+                      u"--api-key-file"_s,
+                      keyFile,
+                      u"--cloud-ca"_s,
+                      rig.cloudSim().caFile(),
+                      u"--provisioning-url"_s,
+                      rig.cloudSim().provisioningUrl(),
+                      u"--api-url"_s,
+                      rig.cloudSim().apiUrl(),
+                      u"--audit-db"_s,
+                      rig.folder() + u"/audit.sqlite"_s});
+    QList<QJsonObject> lines;
+    QByteArray pending;
+    QObject::connect(&cli, &QProcess::readyReadStandardOutput, &cli, [&] {
+        pending += cli.readAllStandardOutput();
+        qsizetype end = 0;
+        while ((end = pending.indexOf('\n')) >= 0) {
+            const QJsonObject event = QJsonDocument::fromJson(pending.left(end)).object();
+            pending.remove(0, end + 1);
+            lines.push_back(event);
+            if (event.value(u"event"_s).toString() == u"label" &&
+                event.value(u"imei"_s).toString() == rig.imei(0)) {
+                // What a barcode scanner types: the label's text and Enter.
+                cli.write("IMEI " + rig.imei(0).toLatin1() + "\n");
+            }
+        }
+    });
+    cli.start();
+    ASSERT_TRUE(cli.waitForStarted());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return cli.state() == QProcess::NotRunning; }, 100'000));
+    const QString err = QString::fromUtf8(cli.readAllStandardError());
+    EXPECT_EQ(cli.exitCode(), ps::cli::Success) << err.toStdString();
+    ASSERT_FALSE(lines.isEmpty());
+    EXPECT_EQ(lines.last().value(u"event"_s).toString(), u"summary"_s);
+    EXPECT_EQ(lines.last().value(u"passed"_s).toInt(), 1) << err.toStdString();
+    const QList<AuditRecord> records = stationRecords(rig.store());
+    ASSERT_EQ(records.size(), 1);
+    EXPECT_EQ(records.first().details.value(u"label"_s).toString(), u"IMEI "_s + rig.imei(0));
 }
 
 } // namespace ps::station::test
