@@ -61,7 +61,7 @@ bool run(const QString &folder) {
         bench.store().sync();
     }
     auto window = bench.window();
-    window->resize(1280, 820);
+    window->resize(1280, 760);
     window->move(20, 20);
     window->show();
     // The scanner: S1's and S2's labels are scanned as soon as they are asked for.

@@ -227,8 +227,12 @@ QWidget *EngineerView::makeFailuresPage() {
     m_failures->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_failures->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_failures->verticalHeader()->hide();
-    m_failures->horizontalHeader()->setStretchLastSection(true);
+    m_failures->horizontalHeader()->setSectionResizeMode(4, QHeaderView::Stretch);
+    m_failures->horizontalHeader()->setSectionResizeMode(5, QHeaderView::Stretch);
     m_failures->setWordWrap(true);
+    // Wrapped rows grow or shrink with their columns.
+    connect(m_failures->horizontalHeader(), &QHeaderView::sectionResized, m_failures,
+            [this] { m_failures->resizeRowsToContents(); });
     auto *layout = new QVBoxLayout(page);
     layout->addWidget(m_failures);
     return page;
@@ -316,12 +320,6 @@ void EngineerView::setFailures(const QList<ps::station::AuditRecord> &records) {
     // Short columns fit their text; the reason and what to do share the rest, wrapped.
     for (int column = 0; column < 4; ++column)
         m_failures->resizeColumnToContents(column);
-    int used = 0;
-    for (int column = 0; column < 4; ++column)
-        used += m_failures->columnWidth(column);
-    const int rest = qMax(400, m_failures->viewport()->width() - used);
-    m_failures->setColumnWidth(4, rest * 11 / 20);
-    m_failures->horizontalHeader()->setStretchLastSection(true);
     m_failures->resizeRowsToContents();
     m_tabs->setTabText(FailuresPage, records.isEmpty() ? tr("&Failures")
                                                        : tr("&Failures (%1)").arg(records.size()));
