@@ -3,11 +3,13 @@
 
 #include "gui/account/AccountDialog.h"
 
+#include "../unit/cloud/KeyringSession.h"
 #include "WizardTestSupport.h"
 #include "gui/account/AccountSettings.h"
 #include "gui/account/CloudAccount.h"
 
 #include <QCheckBox>
+#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QLabel>
@@ -99,6 +101,47 @@ TEST(CloudAccount, UsesAKeyForTheSessionOnlyWhenNotAskedToStoreIt) {
     account.useKey(u"session-key"_s);
     EXPECT_EQ(account.keySource(), CloudAccount::KeySource::Session);
     EXPECT_FALSE(QFile::exists(settings.apiKeyFile));
+}
+
+TEST(CloudAccount, StoresANewKeyInTheKeychainWhenNoKeyFileIsSetAndReadsItBackNextTime) {
+    // The OS keychain for real: GNOME Keyring's Secret Service on a private D-Bus.
+    const auto &keyring = ps::cloudtest::KeyringSession::shared();
+    ASSERT_TRUE(keyring.isReady()) << keyring.problem().toStdString();
+    qunsetenv("PROVSTATION_API_KEY");
+    QTemporaryDir dir;
+    AccountSettings settings;
+    settings.cloud.provisioningBaseUrl = QUrl(u"https://keychain-test.invalid/provisioning/v1/"_s);
+    settings.cloud.mainBaseUrl = QUrl(u"https://keychain-test.invalid/v1/"_s);
+    const QString key = u"keychain-test-key-%1"_s.arg(QDateTime::currentMSecsSinceEpoch());
+
+    CloudAccount account(settings);
+    AccountChange change;
+    change.settings = settings;
+    change.newKey = key;
+    change.storeKey = true;
+    const auto applied = QCoro::waitFor(account.apply(change));
+    ASSERT_TRUE(applied.has_value()) << applied.error().toStdString();
+    EXPECT_EQ(account.keySource(), CloudAccount::KeySource::Keychain);
+
+    // The next start finds it there; the settings file never holds it.
+    CloudAccount next(settings);
+    const auto loaded = QCoro::waitFor(next.loadKey());
+    ASSERT_TRUE(loaded.has_value());
+    EXPECT_EQ(next.keySource(), CloudAccount::KeySource::Keychain);
+    EXPECT_EQ(next.keySourceText(), account.keySourceText());
+    {
+        QSettings store(dir.filePath(u"s.ini"_s), QSettings::IniFormat);
+        next.settings().save(store);
+    }
+    QFile ini(dir.filePath(u"s.ini"_s));
+    ASSERT_TRUE(ini.open(QIODevice::ReadOnly));
+    EXPECT_FALSE(ini.readAll().contains(key.toUtf8()));
+
+    // Forgetting it removes it from the keychain: a fresh start has no key.
+    ASSERT_TRUE(QCoro::waitFor(next.forgetStoredKey()).has_value());
+    CloudAccount after(settings);
+    EXPECT_FALSE(QCoro::waitFor(after.loadKey()).has_value());
+    EXPECT_FALSE(after.hasKey());
 }
 
 class AccountCheckTest : public ::testing::Test {
