@@ -190,7 +190,9 @@ WizardWorld::WizardWorld(Options options)
     station.station = u"bench-1"_s;
     m_context->setStation(station);
 
-    m_link = std::make_unique<ps::device::DeviceLink>(pty->mid(4));
+    const QString devicePty = pty->mid(4);
+    m_link = std::make_unique<ps::device::DeviceLink>(
+        m_options.stationPort ? m_options.stationPort(devicePty) : devicePty);
     QObject::connect(m_link.get(), &ps::device::DeviceLink::linesReceived, m_link.get(),
                      [this](const std::vector<ps::core::Line> &lines) {
                          for (const ps::core::Line &line : lines)

@@ -16,6 +16,7 @@
 #include <QProcess>
 #include <QStringList>
 #include <QTemporaryDir>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -82,6 +83,9 @@ public:
         double speed = 50;                                ///< device clock
         int replugDelayMs = 500;                          ///< SIGUSR1 pull to replug
         bool waitForBackoff = true; ///< let the unclaimed device try once before the test
+        /// The path the station opens, given the device's pty: the pty itself when empty. A
+        /// benchmark puts a relay in between that timestamps what the device sends.
+        std::function<QString(const QString &devicePty)> stationPort;
     };
 
     WizardWorld();
