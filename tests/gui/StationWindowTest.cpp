@@ -453,6 +453,25 @@ TEST(StationWindow, WithTheLabelCheckTheTileAsksForTheLabelAndAScanLetsItPass) {
     EXPECT_TRUE(window->operatorView()->bannerText().contains(u"not an IMEI"_s))
         << window->operatorView()->bannerText().toStdString();
     EXPECT_EQ(tile->verdictText(), u"WAITING"_s);
+
+    // A slot waiting for its label is busy: closing asks, and Keep Running keeps everything.
+    bool asked = false;
+    QTimer::singleShot(0, qApp, [&asked] {
+        (void)QTest::qWaitFor([] { return QApplication::activeModalWidget() != nullptr; }, 5000);
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        asked = box->objectName() == u"closeConfirmation"_s;
+        for (QAbstractButton *button : box->buttons()) {
+            if (box->buttonRole(button) == QMessageBox::RejectRole)
+                button->click();
+        }
+    });
+    EXPECT_FALSE(window->close());
+    EXPECT_TRUE(asked);
+    EXPECT_TRUE(window->isVisible());
+    EXPECT_TRUE(window->station()->isRunning());
+
     QTest::keyClicks(scan, bench.rig().imei(0));
     QTest::keyClick(scan, Qt::Key_Return);
     ASSERT_TRUE(waitForTiles(*window, u"PASS"_s, RunMs)) << tileTexts(*window).toStdString();
