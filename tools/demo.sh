@@ -5,6 +5,8 @@
 # (provstation-devsim on pseudo-terminals), then the GUI with each device's port open. State lives
 # in build/demo (PROVSTATION_DEMO_DIR), so the devices and the cloud account stay the same from one
 # demo to the next; delete the folder for a fresh start. Everything stops when the window closes.
+# Each device's MCUboot waits 500 ms for DFU after a reset (as CONFIG_BOOT_SERIAL_WAIT_FOR_DFU does),
+# so the flashing station can flash the demo bundle onto a device that runs its application.
 set -euo pipefail
 
 build_dir="$1"; shift
@@ -79,7 +81,7 @@ for i in $(seq 1 "$devices"); do
   link="$demo/device-$i.tty"
   rm -f "$link"
   args=(--state "$demo/device-$i" --link "$link" --registry "$demo/registry.jsonl"
-        --ca "$demo/cloud/ca.pem" --boot-on-open)
+        --ca "$demo/cloud/ca.pem" --boot-on-open --dfu-wait 500)
   if [ -n "$coap_port" ]; then args+=(--cloud "127.0.0.1:$coap_port"); fi
   "$devsim" "${args[@]}" > "$demo/device-$i.out" 2>&1 &
   pids+=($!)
