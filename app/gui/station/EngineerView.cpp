@@ -91,7 +91,7 @@ QWidget *EngineerView::makeBundlePage() {
     m_chooseBundle = button(page, u"chooseBundleButton"_s, tr("&Choose Bundle…"), tr("Ctrl+O"),
                             tr("Choose the firmware bundle (zip) to flash"));
     m_chooseBundle->setIcon(icon(IconId::Bundle));
-    m_noBundle = button(page, u"noBundleButton"_s, tr("&Don't Flash"), {},
+    m_noBundle = button(page, u"noBundleButton"_s, tr("&Don't Flash"), tr("Ctrl+Shift+D"),
                         tr("Run the station without flashing: devices keep their firmware"));
     connect(m_chooseBundle, &QPushButton::clicked, this, [this] {
         const QString start = m_settings.bundleFile.isEmpty()
@@ -250,7 +250,7 @@ QWidget *EngineerView::makeReportsPage() {
     auto *exportSummary = button(page, u"exportSummaryButton"_s, tr("Export &Summary…"),
                                  tr("Ctrl+Shift+U"), tr("Save the shift summary as CSV or JSON"));
     exportSummary->setIcon(flowIcon(FlowIcon::Export));
-    auto *newShift = button(page, u"newShiftButton"_s, tr("Start &New Shift"), {},
+    auto *newShift = button(page, u"newShiftButton"_s, tr("Start &New Shift"), tr("Ctrl+Alt+N"),
                             tr("Count the summary from now on"));
     connect(exportRecords, &QPushButton::clicked, this, &EngineerView::exportRecordsRequested);
     connect(exportSummary, &QPushButton::clicked, this, &EngineerView::exportSummaryRequested);

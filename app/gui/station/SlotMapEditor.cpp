@@ -87,7 +87,8 @@ SlotMapEditor::SlotMapEditor(QWidget *parent)
     m_path->setPlaceholderText(tr("/dev/serial/by-path/… or a virtual device's pty link"));
     m_addPath = new QPushButton(tr("Add &Path"), this);
     m_addPath->setObjectName(u"addPathButton"_s);
-    m_addPath->setToolTip(tr("Make the typed path a slot"));
+    m_addPath->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    m_addPath->setToolTip(tr("Make the typed path a slot (Ctrl+Shift+O)"));
     m_remove = new QPushButton(tr("&Remove Slot"), this);
     m_remove->setObjectName(u"removeSlotButton"_s);
     m_remove->setShortcut(QKeySequence::Delete);
