@@ -444,6 +444,9 @@ TEST_F(FaultSoak, EveryAttemptIsRecordedOnceAndNoDeviceIsClaimedTwice) {
     for (auto it = claimsPerDevice.cbegin(); it != claimsPerDevice.cend(); ++it)
         EXPECT_LE(it.value(), 1) << "device " << it.key().toStdString() << " claimed " << it.value()
                                  << " times";
+    for (auto it = conflicts.cbegin(); it != conflicts.cend(); ++it)
+        EXPECT_EQ(it.value(), 0) << "the station asked to claim device " << it.key().toStdString()
+                                 << " again although it was claimed (409)";
     const QList<QJsonObject> claims = cloudClaims(QDir(rig->folder()).filePath(u"cloudsim"_s));
     QMap<QString, int> cloudClaimsPerDevice;
     for (const QJsonObject &claim : claims) {
