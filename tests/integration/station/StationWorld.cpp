@@ -93,7 +93,8 @@ StationWorld::StationWorld(WorldOptions options)
     const QString registry = m_dir.filePath(u"registry.jsonl"_s);
     m_cloudSim = std::make_unique<CloudSimProcess>(
         m_dir.filePath(u"cloudsim"_s), registry,
-        QStringList{QString::fromLatin1(PrimaryKey), QString::fromLatin1(OtherKey)},
+        QStringList{QString::fromLatin1(PrimaryKey), QString::fromLatin1(OtherKey)} +
+            m_options.extraApiKeys,
         m_options.cloudSimArguments);
     if (!m_cloudSim->start()) {
         fail(u"provstation-cloudsim did not start: "_s + m_cloudSim->output());

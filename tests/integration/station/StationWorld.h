@@ -53,6 +53,7 @@ struct WorldOptions {
     bool deviceInCloudRegistry = true; ///< false: the stand-in does not know the device
     bool openLink = true;              ///< false: the test opens the port itself (the CLI)
     bool connectDeviceToCloud = true;  ///< false: no --cloud, every cloud attempt fails
+    QStringList extraApiKeys;          ///< more accounts at the stand-in, one per key
 };
 
 /// One test's world. The device boots when the link opens (--boot-on-open) and runs at
