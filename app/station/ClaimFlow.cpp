@@ -403,6 +403,16 @@ QCoro::Task<StepResult> ClaimFlow::provision(AttemptPtr attempt) {
     }
 
     const qsizetype mark = deviceMonitor->mark();
+    if (m_provisionMark < 0 && link()) {
+        // A UART drops what the device prints while no terminal is attached: after a cable pull
+        // the "Connected to Cloud" line verify waits for may be gone for good. Remembered as a
+        // fact (it survives a resume) so that verify asks the cloud instead.
+        connect(link(), &ps::device::DeviceLink::stateChanged, this,
+                [this](ps::device::DeviceLink::State state) {
+                    if (state != ps::device::DeviceLink::State::Open && verdict() == Verdict::None)
+                        (void)setFact(u"linkDroppedAfterProvisioning"_s, true);
+                });
+    }
     m_provisionMark = mark;
     bool canTrigger = false;
     if (m_options.trigger == ClaimOptions::Trigger::Shell) {
@@ -488,6 +498,46 @@ QCoro::Task<StepResult> ClaimFlow::verify(AttemptPtr attempt) {
                               "it"_s.arg(seen->label)
                             : u"provisioned before; nRF Cloud lists the device (its connection "
                               "was not watched in this run)"_s;
+        co_return success;
+    }
+    // The device's log is the evidence only when this run watched it from the provisioning
+    // trigger without a gap. When provisioning was skipped (done by an earlier attempt, or this
+    // flow resumed), the device connected before the monitor watched; when its link dropped
+    // since the trigger, the line may have been printed while the cable was out and lost. Then
+    // the cloud decides: a line seen anyway is still quoted, otherwise nRF Cloud must list the
+    // device (polled, as the cloud may take a moment after provisioning).
+    const bool provisionWatched = m_provisionMark >= 0;
+    const bool linkDropped = fact(u"linkDroppedAfterProvisioning"_s).toBool();
+    const auto seenAlready =
+        monitor() ? monitor()->cloudConnectedSince(std::max<qsizetype>(0, m_provisionMark))
+                  : std::nullopt;
+    if ((!provisionWatched || linkDropped) && !seenAlready) {
+        const QString why = provisionWatched
+                                ? u"the device's link dropped after provisioning started, so its "
+                                  "log may have lost the line"_s
+                                : u"provisioning was not run in this attempt, so the device "
+                                  "connected before its log was watched"_s;
+        attempt->progress(u"Asking nRF Cloud whether it lists the device (%1)"_s.arg(why), 0.3);
+        auto listed =
+            co_await waitUntilListed(attempt, id, attempt->budget(), m_options.pollInterval);
+        if (!attempt->isActive())
+            co_return std::unexpected(StepError::abandoned());
+        if (!listed)
+            co_return std::unexpected(listed.error());
+        if (!*listed) {
+            co_return std::unexpected(StepError::make(
+                StepError::Kind::Timeout,
+                u"nRF Cloud does not list the device, and its cloud connection was not seen in "
+                "its log (%1)"_s.arg(why),
+                u"Look at the device's log for its cloud connection (credentials, backoff, LTE) "
+                "and run the flow again; if it persists, reprovision the device."_s,
+                true));
+        }
+        cloudEvent(u"device-onboarded", u"Listed by nRF Cloud"_s);
+        (void)setFact(u"verified"_s, true);
+        StepSuccess success;
+        success.note = u"nRF Cloud lists the device (evidence: the cloud's device list; the "
+                       "device's 'Connected to Cloud' line was not seen: %1)"_s.arg(why);
         co_return success;
     }
     attempt->progress(u"Waiting for the device to connect to nRF Cloud"_s, 0.1);

@@ -424,3 +424,52 @@ TEST(Station, ADevicePluggedIntoAnEmptySlotStartsItsPipelineByItself) {
 }
 
 } // namespace ps::station::test
+
+namespace ps::station::test {
+
+TEST(Station, ADevicePulledWhileProvisioningPassesVerifyOnTheCloudsWord) {
+    // With the cable out the UART drops the device's "Connected to Cloud" line; provisioning
+    // passes on the cloud's command states, and verify must not wait for the lost line, neither
+    // in this attempt nor in a retry (which skips provisioning, done before).
+    StationRig rig({.devices = 1});
+    ASSERT_TRUE(rig.isReady()) << rig.problem().toStdString();
+    Station station(rig.slotMap(), rig.stationOptions(StationRig::demoBundle()));
+    rig.record(station);
+    ASSERT_TRUE(station.start());
+    const QString slot = StationRig::slotId(0);
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            for (const QJsonObject &event : rig.eventsOf(u"progress"_s, slot)) {
+                if (event.value(u"step"_s).toString() == u"provision" &&
+                    event.value(u"text"_s).toString().contains(u"provisioning service"_s))
+                    return true;
+            }
+            return false;
+        },
+        60'000))
+        << rig.eventLog();
+    rig.device(0).sendSignal(SIGUSR1);
+
+    ASSERT_TRUE(waitSettled(station)) << rig.eventLog();
+    if (station.status(slot).phase == SlotPhase::Failed) {
+        // The pull may cost the attempt elsewhere (a command lost on its way); the operator's
+        // retry must then pass.
+        ASSERT_TRUE(QTest::qWaitFor([&] { return station.retry(slot); }, 10'000));
+        ASSERT_TRUE(waitSettled(station)) << rig.eventLog();
+    }
+    const SlotStatus status = station.status(slot);
+    EXPECT_EQ(status.phase, SlotPhase::Passed) << status.failure.toStdString() << "\n"
+                                               << describeAll(stationRecords(rig.store()));
+    const AuditRecord last = stationRecords(rig.store()).last();
+    const StepRecord *verify = stepOf(last, u"verify"_s);
+    ASSERT_NE(verify, nullptr);
+    EXPECT_EQ(verify->status, StepStatus::Succeeded) << describe(last);
+    // Which evidence verify used is in its note: the cloud's list when the line was lost.
+    EXPECT_TRUE(verify->note.contains(u"nRF Cloud lists"_s)) << describe(last);
+    if (!verify->note.contains(u"the device logged"_s)) {
+        EXPECT_TRUE(verify->note.contains(u"evidence: the cloud's device list"_s))
+            << describe(last);
+    }
+}
+
+} // namespace ps::station::test
