@@ -271,6 +271,13 @@ QCoro::Task<SmpFlasher::Reply> SmpFlasher::request(SmpOp op, quint16 group, quin
     header.command = command;
     const QString what = QStringLiteral("SMP group %1 command %2").arg(group).arg(command);
     Wait wait = Wait::Timeout;
+    // An upload chunk whose answer came back spoiled (a stray byte: the packet's base64, length
+    // or CRC does not check out) is sent again at once instead of after the whole timeout, which
+    // for the first chunk covers the slot's erase. Sending a chunk again is harmless: the device
+    // answers with the offset it wants next, and offset 0 restarts the upload. Other requests
+    // (a reset above all) are not worth the risk of acting twice and wait for their timeout.
+    const bool resendWhenSpoiled =
+        group == SmpGroup::Image && command == ps::mcumgr::SmpImageCommand::Upload;
     for (int attempt = 0; attempt < attempts; ++attempt) {
         header.sequence = m_sequence++;
         m_awaitedSequences.reset();
@@ -283,11 +290,19 @@ QCoro::Task<SmpFlasher::Reply> SmpFlasher::request(SmpOp op, quint16 group, quin
             reply.error = waitError(Wait::Lost, what);
             co_return reply;
         }
-        std::function<bool()> answered = [this] { return m_reply.has_value() || m_shellSeen; };
+        const int droppedBefore = m_decoder.droppedPackets();
+        std::function<bool()> answered = [this, resendWhenSpoiled, droppedBefore] {
+            return m_reply.has_value() || m_shellSeen ||
+                   (resendWhenSpoiled && m_decoder.droppedPackets() > droppedBefore);
+        };
         wait = co_await waitUntil(std::move(answered), timeout);
-        if (wait == Wait::Done && !m_reply) {
+        if (wait == Wait::Done && !m_reply && m_shellSeen) {
             wait = Wait::Timeout; // a shell answered: more attempts would only wait longer
             break;
+        }
+        if (wait == Wait::Done && !m_reply) {
+            wait = Wait::Timeout; // the answer was spoiled on the line: ask again
+            continue;
         }
         if (wait == Wait::Done) {
             Reply reply;
@@ -407,9 +422,9 @@ SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
             }
             const auto timeout = offset == 0 ? m_options.firstChunkTimeout : m_options.chunkTimeout;
             CborValue chunkPayload = CborValue::map(std::move(entries));
-            Reply reply = co_await request(
-                SmpOp::Write, SmpGroup::Image, ps::mcumgr::SmpImageCommand::Upload,
-                std::move(chunkPayload), timeout, offset == 0 ? 1 : m_options.chunkAttempts);
+            Reply reply =
+                co_await request(SmpOp::Write, SmpGroup::Image, ps::mcumgr::SmpImageCommand::Upload,
+                                 std::move(chunkPayload), timeout, m_options.chunkAttempts);
             if (reply.error) {
                 reply.error->message.replace(QStringLiteral("SMP group 1 command 1"),
                                              QStringLiteral("the upload"));

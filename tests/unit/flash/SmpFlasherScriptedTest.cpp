@@ -7,6 +7,7 @@
 #include "mcumgr/SmpMessage.h"
 #include "mcumgr/SmpSerial.h"
 
+#include <QElapsedTimer>
 #include <QTimer>
 #include <gtest/gtest.h>
 #include <qcoro/qcorotask.h>
@@ -30,6 +31,12 @@ public:
     qint64 expectedLength = 0;
     qint64 bufferSize = 0; ///< answer the parameters command with this buf_size; 0: rc 8
     qsizetype largestChunk = 0;
+    /// How many answers to an upload at offset 0 come back with a stray byte, and where it
+    /// lands: inside the packet's base64 (the host's decoder drops the packet) or in its frame
+    /// start (the packet reads as console text, as if never answered).
+    int spoilFirstChunkAnswers = 0;
+    bool spoilFrameStart = false;
+    int firstChunkRequests = 0;
 
     bool open() override {
         m_open = true;
@@ -50,9 +57,14 @@ public:
 
 private:
     void answer(const ps::mcumgr::SmpMessage &request,
-                std::vector<std::pair<CborValue, CborValue>> entries, QByteArray after = {}) {
-        const QByteArray packet = ps::mcumgr::encodeSerialPacket(ps::mcumgr::encodeSmpMessage(
+                std::vector<std::pair<CborValue, CborValue>> entries, QByteArray after = {},
+                bool spoiled = false) {
+        QByteArray packet = ps::mcumgr::encodeSerialPacket(ps::mcumgr::encodeSmpMessage(
             ps::mcumgr::responseHeaderFor(request.header), CborValue::map(std::move(entries))));
+        if (spoiled && spoilFrameStart)
+            packet.insert(1, '\x7f');
+        else if (spoiled)
+            packet.insert(packet.size() / 2, '\x7f');
         QTimer::singleShot(0, this, [this, packet, after] {
             Q_EMIT bytesReceived(packet);
             if (!after.isEmpty())
@@ -83,9 +95,13 @@ private:
             const qint64 offset = request.payload.find(u"off")->toInteger().value_or(-1);
             const QByteArray data = request.payload.find(u"data")->bytes;
             largestChunk = std::max(largestChunk, data.size());
+            bool spoiled = false;
             if (offset == 0) {
                 expectedLength = request.payload.find(u"len")->toInteger().value_or(0);
                 image.clear();
+                ++firstChunkRequests;
+                spoiled = spoilFirstChunkAnswers > 0;
+                spoilFirstChunkAnswers -= spoiled ? 1 : 0;
             }
             if (offset != image.size()) {
                 answer(request,
@@ -102,8 +118,10 @@ private:
             }
             image.append(data);
             const bool last = image.size() == expectedLength;
-            answer(request, {smpEntry(QStringLiteral("rc"), rc(last ? rcAtLastChunk : 0)),
-                             smpEntry(QStringLiteral("off"), CborValue::integer(image.size()))});
+            answer(request,
+                   {smpEntry(QStringLiteral("rc"), rc(last ? rcAtLastChunk : 0)),
+                    smpEntry(QStringLiteral("off"), CborValue::integer(image.size()))},
+                   {}, spoiled);
         }
     }
 
@@ -193,4 +211,45 @@ TEST(SmpFlasherScripted, SizesChunksFromTheBufferTheDeviceAnnounces) {
     ScriptedSmpDevice recovery; // no parameters command: the configured 1024
     ASSERT_TRUE(flashOn(recovery).has_value());
     EXPECT_EQ(recovery.largestChunk, SmpFlasher::chunkSize(1024, size));
+}
+
+TEST(SmpFlasherScripted, SendsTheFirstChunkAgainAtOnceWhenAStrayByteSpoilsItsAnswer) {
+    // The packet's CRC or base64 fails on the host: no need to wait out the erase timeout.
+    ScriptedSmpDevice device;
+    device.spoilFirstChunkAnswers = 1;
+    QElapsedTimer clock;
+    clock.start();
+    const auto outcome = flashOn(device);
+    ASSERT_TRUE(outcome.has_value()) << outcome.error().message.toStdString();
+    EXPECT_EQ(device.image, testBundle().application()->data);
+    EXPECT_EQ(device.firstChunkRequests, 2);
+    EXPECT_LT(clock.elapsed(), 15'000) << "sent again long before the 30 s erase timeout";
+}
+
+TEST(SmpFlasherScripted, SendsTheFirstChunkAgainWhenItsAnswerNeverArrivesWhole) {
+    // The stray byte lands in the frame start: the answer reads as console text, so only the
+    // timeout tells; the first chunk then gets the same further attempts as every other.
+    ScriptedSmpDevice device;
+    device.spoilFirstChunkAnswers = 2;
+    device.spoilFrameStart = true;
+    ps::device::SmpFlashOptions options;
+    options.firstChunkTimeout = std::chrono::milliseconds(300);
+    const auto outcome = flashOn(device, options);
+    ASSERT_TRUE(outcome.has_value()) << outcome.error().message.toStdString();
+    EXPECT_EQ(device.image, testBundle().application()->data);
+    EXPECT_EQ(device.firstChunkRequests, 3);
+}
+
+TEST(SmpFlasherScripted, GivesUpOnTheFirstChunkAfterItsAttempts) {
+    ScriptedSmpDevice device;
+    device.spoilFirstChunkAnswers = 100;
+    device.spoilFrameStart = true;
+    ps::device::SmpFlashOptions options;
+    options.firstChunkTimeout = std::chrono::milliseconds(200);
+    options.chunkAttempts = 3;
+    const auto outcome = flashOn(device, options);
+    ASSERT_FALSE(outcome.has_value());
+    EXPECT_EQ(toString(outcome.error().kind), toString(FlashError::Kind::Timeout))
+        << outcome.error().message.toStdString();
+    EXPECT_EQ(device.firstChunkRequests, 3);
 }
