@@ -6,6 +6,8 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QRegularExpression>
+#include <algorithm>
+#include <functional>
 
 namespace ps::device {
 namespace {
@@ -30,6 +32,94 @@ FlashError makeError(FlashError::Kind kind, QString message, qint64 bytesSent = 
 std::optional<qint64> intField(const CborValue &map, QStringView key) {
     const CborValue *value = map.find(key);
     return value ? value->toInteger() : std::nullopt;
+}
+
+/// The application's boot banner as read from the console after the reset.
+struct BootBanner {
+    QString text;    ///< the banner (repaired when a stray byte spoiled it)
+    QString product; ///< "Asset Tracker Template"
+    QString version; ///< "1.6.0"
+    bool repaired = false;
+};
+
+struct BannerScan {
+    std::optional<BootBanner> banner;
+    /// A line that looks like the banner but does not read as one, even with a byte taken out.
+    bool unreadable = false;
+};
+
+bool isPrintableAscii(QStringView text) {
+    return std::ranges::all_of(text,
+                               [](QChar c) { return c.unicode() >= 0x20 && c.unicode() < 0x7f; });
+}
+
+std::optional<BootBanner> cleanBanner(const QString &line) {
+    static const QRegularExpression banner(
+        QStringLiteral(R"(\*\*\* Booting (.+?) v(\d+\.\d+\.\d+(?:[+.]\d+)?)(?: - (\S+))? \*\*\*)"));
+    const QRegularExpressionMatch match = banner.match(line);
+    if (!match.hasMatch() || !isPrintableAscii(match.capturedView(0)))
+        return std::nullopt;
+    BootBanner found;
+    found.text = match.captured(0);
+    found.product = match.captured(1);
+    found.version = match.captured(2);
+    return found;
+}
+
+/// Finds the boot banner in what the device printed since the reset, line by line.
+///
+/// A stray byte on the line (noise on a cheap cable) must neither hide the banner nor change
+/// its version. Such noise is an inserted byte, so a spoiled banner line is read again with each
+/// single byte taken out: when every reading that gives a clean banner agrees on the product and
+/// the version, that is what the device printed (taking out the inserted byte is one of the
+/// readings, so the true banner is always among them). When the readings disagree (a stray
+/// digit inside the version: "1.6.50" reads as 1.6.5 and as 1.6.0), nothing is concluded and
+/// the line counts as unreadable; a later clean banner (another boot) still counts. A banner
+/// that reads clean is taken as printed, so a wrong version is never repaired into the
+/// expected one. A stray line feed that cut the banner in two is undone by joining the halves.
+BannerScan scanBanner(const QByteArray &console) {
+    BannerScan scan;
+    const QList<QByteArray> lines = console.split('\n');
+    for (qsizetype index = 0; index < lines.size(); ++index) {
+        // Latin-1 keeps one character per byte, so a byte taken out is a character taken out.
+        QString line = QString::fromLatin1(lines[index]);
+        while (line.endsWith(u'\r'))
+            line.chop(1);
+        if (auto banner = cleanBanner(line)) {
+            scan.banner = std::move(banner);
+            return scan;
+        }
+        const bool bannerLike = line.count(u'*') >= 3 && !line.contains(u"Using");
+        if (!bannerLike)
+            continue;
+        if (index + 1 < lines.size()) {
+            if (auto banner = cleanBanner(line + QString::fromLatin1(lines[index + 1]))) {
+                banner->repaired = true;
+                scan.banner = std::move(banner);
+                return scan;
+            }
+        }
+        std::optional<BootBanner> agreed;
+        bool disagree = false;
+        for (qsizetype at = 0; at < line.size() && !disagree; ++at) {
+            QString reading = line;
+            reading.remove(at, 1);
+            auto banner = cleanBanner(reading);
+            if (!banner)
+                continue;
+            if (!agreed)
+                agreed = std::move(banner);
+            else if (agreed->version != banner->version || agreed->product != banner->product)
+                disagree = true;
+        }
+        if (agreed && !disagree) {
+            agreed->repaired = true;
+            scan.banner = std::move(agreed);
+            return scan;
+        }
+        scan.unreadable = true;
+    }
+    return scan;
 }
 
 QString rcText(qint64 rc) {
@@ -499,15 +589,21 @@ SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
         co_return outcome;
 
     Q_EMIT stageChanged(Stage::WaitingForBoot, QStringLiteral("Waiting for the boot banner"));
-    static const QRegularExpression banner(
-        QStringLiteral(R"(\*\*\* Booting (.+?) v(\d+\.\d+\.\d+(?:[+.]\d+)?)(?: - (\S+))? \*\*\*)"));
-    QRegularExpressionMatch match;
+    BannerScan scan;
     std::function<bool()> bannerSeen = [&] {
-        match = banner.match(QString::fromUtf8(m_console));
-        return match.hasMatch();
+        scan = scanBanner(m_console);
+        return scan.banner.has_value();
     };
     const Wait booted = co_await waitUntil(std::move(bannerSeen), m_options.bootTimeout);
     if (booted != Wait::Done) {
+        if (booted == Wait::Timeout && scan.unreadable)
+            co_return std::unexpected(makeError(
+                FlashError::Kind::BootCheckFailed,
+                QStringLiteral("The device rebooted, but stray bytes on the serial line made its "
+                               "boot banner unreadable, so the version that runs is not known. "
+                               "Check the version on the console (or flash again); if it "
+                               "happens often, check the cable."),
+                m_bytesSent));
         if (booted == Wait::Timeout)
             co_return std::unexpected(makeError(
                 FlashError::Kind::BootCheckFailed,
@@ -527,15 +623,15 @@ SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
                      booted == Wait::Cancelled ? QStringLiteral("cancelled") : m_lostReason),
             m_bytesSent));
     }
-    outcome.banner = match.captured(0);
-    outcome.bootedVersion = match.captured(2);
+    outcome.banner = scan.banner->text;
+    outcome.bootedVersion = scan.banner->version;
     const auto bootedVersion = ps::mcumgr::ImageVersion::parse(outcome.bootedVersion);
     if (!bootedVersion || *bootedVersion != header.version)
-        co_return std::unexpected(
-            makeError(FlashError::Kind::BootCheckFailed,
-                      QStringLiteral("The device booted %1 v%2, not the flashed version %3.")
-                          .arg(match.captured(1), outcome.bootedVersion, outcome.expectedVersion),
-                      m_bytesSent));
+        co_return std::unexpected(makeError(
+            FlashError::Kind::BootCheckFailed,
+            QStringLiteral("The device booted %1 v%2, not the flashed version %3.")
+                .arg(scan.banner->product, outcome.bootedVersion, outcome.expectedVersion),
+            m_bytesSent));
 
     if (testAccepted) {
         // The image runs in test mode: confirm it, or the bootloader reverts at the next reset.

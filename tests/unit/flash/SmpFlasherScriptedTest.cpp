@@ -253,3 +253,62 @@ TEST(SmpFlasherScripted, GivesUpOnTheFirstChunkAfterItsAttempts) {
         << outcome.error().message.toStdString();
     EXPECT_EQ(device.firstChunkRequests, 3);
 }
+
+struct SpoiledBanner {
+    const char *name;
+    QByteArray banner;
+    bool flashed;          ///< the flash reports success
+    const char *inMessage; ///< part of the error message when it does not
+};
+
+class SmpFlasherBanner : public testing::TestWithParam<SpoiledBanner> {};
+
+TEST_P(SmpFlasherBanner, ReadsTheBootBannerThroughAStrayByteButNeverAWrongVersion) {
+    ScriptedSmpDevice device;
+    device.banner = GetParam().banner;
+    ps::device::SmpFlashOptions options;
+    options.bootTimeout = std::chrono::milliseconds(500);
+    const auto outcome = flashOn(device, options);
+    if (GetParam().flashed) {
+        ASSERT_TRUE(outcome.has_value()) << outcome.error().message.toStdString();
+        EXPECT_EQ(outcome->bootedVersion, u"1.6.0");
+        EXPECT_TRUE(outcome->banner.contains(u" v1.6.0 ")) << outcome->banner.toStdString();
+    } else {
+        ASSERT_FALSE(outcome.has_value()) << outcome->bootedVersion.toStdString();
+        EXPECT_EQ(toString(outcome.error().kind), toString(FlashError::Kind::BootCheckFailed));
+        EXPECT_TRUE(outcome.error().message.contains(QLatin1StringView(GetParam().inMessage)))
+            << outcome.error().message.toStdString();
+        EXPECT_EQ(device.stateWrites.size(), 1) << "never confirmed";
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    StrayBytes, SmpFlasherBanner,
+    testing::Values(
+        SpoiledBanner{"NonPrintableByteInTheWordBooting",
+                      "*** Boo\x93ting Asset Tracker Template v1.6.0 - 0123456789ab ***\r\n", true,
+                      ""},
+        SpoiledBanner{"PrintableByteInTheProductName",
+                      "*** Booting Asset TrackerQ Template v1.6.0 - 0123456789ab ***\r\n", true,
+                      ""},
+        SpoiledBanner{"ExtraDotInTheVersion",
+                      "*** Booting Asset Tracker Template v1.6..0 - 0123456789ab ***\r\n", true,
+                      ""},
+        SpoiledBanner{"NonPrintableByteInTheVersion",
+                      "*** Booting Asset Tracker Template v1.6\xff.0 - 0123456789ab ***\r\n", true,
+                      ""},
+        SpoiledBanner{"LineFeedCuttingTheBanner",
+                      "*** Booting Asset Tracker \nTemplate v1.6.0 - 0123456789ab ***\r\n", true,
+                      ""},
+        SpoiledBanner{"StrayByteInAnOlderVersionsBanner",
+                      "*** Boo\x93ting Asset Tracker Template v1.5.0 - 0123456789ab ***\r\n", false,
+                      "v1.5.0, not the flashed version 1.6.0"},
+        SpoiledBanner{"StrayDigitMakingAnotherVersion",
+                      "*** Booting Asset Tracker Template v1.6.50 - 0123456789ab ***\r\n", false,
+                      "not the flashed version 1.6.0"},
+        SpoiledBanner{"TwoStrayBytes",
+                      "*** Boo\x93ting Asset Tracker Template v1.6\x85.0 - 0123456789ab ***\r\n",
+                      false, "unreadable"}),
+    [](const testing::TestParamInfo<SpoiledBanner> &spoiled) {
+        return std::string(spoiled.param.name);
+    });
