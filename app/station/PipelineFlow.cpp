@@ -28,11 +28,12 @@ bool skippableOnRetry(const QString &stepId) {
 
 /// Sends an SMP echo (OS group, command 0) and waits for its answer: MCUboot serial recovery
 /// (or mcumgr's serial transport) is listening.
+/// `done` may be completed by someone else too (false: stop waiting).
 QCoro::Task<bool> answersSmpEcho(QPointer<ps::device::Transport> transport,
-                                 std::chrono::milliseconds timeout) {
+                                 std::chrono::milliseconds timeout,
+                                 std::shared_ptr<Completion<bool>> done) {
     if (!transport || !transport->isOpen())
         co_return false;
-    auto done = std::make_shared<Completion<bool>>();
     auto decoder = std::make_shared<ps::mcumgr::SerialPacketDecoder>(4096);
     constexpr quint8 Sequence = 0xA5;
     auto context = std::make_unique<QObject>();
@@ -75,8 +76,14 @@ struct DetectedMode {
 /// the race ends empty.
 struct ProbeRace {
     Completion<DetectedMode> done;
+    /// The SMP probe's wait, ended as soon as the race is decided: a probe that waited out its
+    /// timeout after the shell had answered outlived the step (ASan: leaked at exit).
+    std::shared_ptr<Completion<bool>> smpAnswer = std::make_shared<Completion<bool>>();
     int pending = 2;
-    void found(DetectedMode mode) { done.complete(std::move(mode)); }
+    void found(DetectedMode mode) {
+        done.complete(std::move(mode));
+        smpAnswer->complete(false);
+    }
     void nothing() {
         if (--pending == 0)
             done.complete(DetectedMode{});
@@ -85,7 +92,7 @@ struct ProbeRace {
 
 QCoro::Task<> smpProbe(QPointer<ps::device::Transport> transport, std::chrono::milliseconds timeout,
                        std::shared_ptr<ProbeRace> race) {
-    const bool answered = co_await answersSmpEcho(transport, timeout);
+    const bool answered = co_await answersSmpEcho(transport, timeout, race->smpAnswer);
     if (answered) {
         DetectedMode found;
         found.mode = u"bootloader"_s;
