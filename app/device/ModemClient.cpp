@@ -3,6 +3,8 @@
 #include "ShellSession.h"
 #include "core/AtResponse.h"
 
+#include <algorithm>
+
 namespace ps::device {
 
 namespace {
@@ -24,6 +26,50 @@ DeviceError cancelled() {
     return error;
 }
 
+// Whether the answer holds characters no AT answer has (control bytes, bytes that are not
+// ASCII): a stray byte on the serial line, not the modem's doing.
+bool hasStrayBytes(const QStringList &lines) {
+    return std::ranges::any_of(lines, [](const QString &line) {
+        return std::ranges::any_of(line, [](QChar c) {
+            return (c.unicode() < 0x20 && c != u'\t' && c != u'\r') || c.unicode() > 0x7e;
+        });
+    });
+}
+
+// Whether the last line is "OK" or "ERROR" with one byte too many (a printable stray byte).
+bool endsWithSpoiledFinalLine(const QStringList &lines) {
+    for (auto line = lines.crbegin(); line != lines.crend(); ++line) {
+        const QString text = line->trimmed();
+        if (text.isEmpty())
+            continue;
+        for (qsizetype at = 0; at < text.size(); ++at) {
+            QString reading = text;
+            reading.remove(at, 1);
+            if (reading == u"OK" || reading == u"ERROR")
+                return true;
+        }
+        return false;
+    }
+    return false;
+}
+
+const QString &spoiledNote() {
+    static const QString note =
+        QStringLiteral(" (a stray byte on the serial line spoiled the answer)");
+    return note;
+}
+
+// A line of plain text (model, firmware name); anything else is a spoiled answer.
+std::expected<QString, ps::core::AtParseError> printableLine(QStringView line) {
+    const QString text = line.trimmed().toString();
+    if (hasStrayBytes({text})) {
+        ps::core::AtParseError error;
+        error.message = QStringLiteral("'%1' holds bytes that are not text").arg(text);
+        return std::unexpected(error);
+    }
+    return text;
+}
+
 // The first line that `parse` accepts; the modem prints the value on one line of the answer,
 // with the shell's spacing around it.
 template<typename Parser>
@@ -38,8 +84,10 @@ auto firstParsed(const QStringList &lines, Parser parse, const QString &command)
             return *std::move(parsed);
         lastProblem = parsed.error().message;
     }
-    return std::unexpected(badResponse(
-        QStringLiteral("Unexpected answer to %1: %2").arg(command, lastProblem), lines));
+    return std::unexpected(
+        badResponse(QStringLiteral("Unexpected answer to %1: %2").arg(command, lastProblem) +
+                        (hasStrayBytes(lines) ? spoiledNote() : QString()),
+                    lines));
 }
 
 } // namespace
@@ -75,6 +123,14 @@ ModemClient::at(QString command, std::chrono::milliseconds timeout) {
         co_return std::unexpected(cancelled());
     if (!response)
         co_return std::unexpected(response.error());
+    if (response->finalLine.isEmpty() &&
+        (hasStrayBytes(response->lines) || endsWithSpoiledFinalLine(response->lines))) {
+        co_return std::unexpected(badResponse(
+            QStringLiteral("%1 ended without a readable OK: a stray byte on the serial line "
+                           "spoiled the answer")
+                .arg(command),
+            response->lines));
+    }
     if (response->finalLine.isEmpty()) {
         co_return std::unexpected(badResponse(
             QStringLiteral("%1 ended without OK: the shell's `at` command may be missing from "
@@ -104,12 +160,7 @@ QCoro::Task<std::expected<QString, DeviceError>> ModemClient::model() {
         co_return std::unexpected(cancelled());
     if (!lines)
         co_return std::unexpected(lines.error());
-    co_return firstParsed(
-        *lines,
-        [](QStringView line) -> std::expected<QString, ps::core::AtParseError> {
-            return line.trimmed().toString();
-        },
-        command);
+    co_return firstParsed(*lines, &printableLine, command);
 }
 
 QCoro::Task<std::expected<QString, DeviceError>> ModemClient::modemFirmware() {
@@ -120,12 +171,7 @@ QCoro::Task<std::expected<QString, DeviceError>> ModemClient::modemFirmware() {
         co_return std::unexpected(cancelled());
     if (!lines)
         co_return std::unexpected(lines.error());
-    co_return firstParsed(
-        *lines,
-        [](QStringView line) -> std::expected<QString, ps::core::AtParseError> {
-            return line.trimmed().toString();
-        },
-        command);
+    co_return firstParsed(*lines, &printableLine, command);
 }
 
 QCoro::Task<std::expected<QString, DeviceError>> ModemClient::deviceUuid() {
@@ -158,7 +204,8 @@ ModemClient::attestationToken() {
     if (!token) {
         co_return std::unexpected(
             badResponse(QStringLiteral("The modem's attestation token is not valid: %1")
-                            .arg(token.error().message),
+                                .arg(token.error().message) +
+                            (hasStrayBytes(*lines) ? spoiledNote() : QString()),
                         *lines));
     }
     co_return *std::move(token);

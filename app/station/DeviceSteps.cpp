@@ -27,6 +27,32 @@ bool isCommandNotFound(const DeviceError &error) {
             error.response.contains(u"command not found"_s));
 }
 
+// How often an identity value is read before its answer counts as wrong: a stray byte on the
+// serial line spoils one answer (BadResponse: not text, no readable OK, a token that does not
+// parse), and the next reading is most likely clean. Each read is a short AT command.
+constexpr int ReadsOfAnAnswer = 3;
+
+// Reads one value through `read` (a ModemClient call), again while the answer was spoiled.
+template<typename T, typename Read>
+QCoro::Task<std::expected<T, DeviceError>> readModem(QPointer<ps::device::DeviceLink> link,
+                                                     Read read) {
+    std::expected<T, DeviceError> result = std::unexpected(DeviceError{});
+    for (int reading = 1; reading <= ReadsOfAnAnswer; ++reading) {
+        if (!link) {
+            DeviceError gone;
+            gone.kind = DeviceError::Kind::Disconnected;
+            gone.message = u"The device connection was closed"_s;
+            co_return std::unexpected(gone);
+        }
+        result = co_await read(link->modem());
+        if (result || result.error().kind != DeviceError::Kind::BadResponse)
+            co_return result;
+        qCDebug(lcStation).noquote()
+            << "reading again after a spoiled answer:" << result.error().message;
+    }
+    co_return result;
+}
+
 // How long a shell command that only starts something (it logs, the prompt comes back) waits.
 constexpr auto ShellCommandTimeout = 5s;
 
@@ -39,21 +65,26 @@ identifyDevice(QPointer<ps::device::DeviceLink> link, QString firmware) {
     IdentifiedDevice found;
     found.identity.firmware = firmware;
 
-    auto imei = co_await link->modem()->imei();
+    const auto readImei = [](ps::device::ModemClient *modem) { return modem->imei(); };
+    auto imei = co_await readModem<QString>(link, readImei);
     if (!link)
         co_return std::unexpected(linkGone());
     if (!imei)
         co_return std::unexpected(StepError::fromDevice(imei.error(), u"Reading the IMEI"_s));
     found.identity.imei = *imei;
 
-    auto model = co_await link->modem()->model();
+    const auto readModel = [](ps::device::ModemClient *modem) { return modem->model(); };
+    auto model = co_await readModem<QString>(link, readModel);
     if (!link)
         co_return std::unexpected(linkGone());
     if (!model)
         co_return std::unexpected(StepError::fromDevice(model.error(), u"Reading the model"_s));
     found.identity.model = *model;
 
-    auto modemFirmware = co_await link->modem()->modemFirmware();
+    const auto readModemFirmware = [](ps::device::ModemClient *modem) {
+        return modem->modemFirmware();
+    };
+    auto modemFirmware = co_await readModem<QString>(link, readModemFirmware);
     if (!link)
         co_return std::unexpected(linkGone());
     if (!modemFirmware)
@@ -62,7 +93,8 @@ identifyDevice(QPointer<ps::device::DeviceLink> link, QString firmware) {
     found.identity.modemFirmware = *modemFirmware;
 
     std::optional<QString> deviceUuid;
-    auto uuid = co_await link->modem()->deviceUuid();
+    const auto readDeviceUuid = [](ps::device::ModemClient *modem) { return modem->deviceUuid(); };
+    auto uuid = co_await readModem<QString>(link, readDeviceUuid);
     if (!link)
         co_return std::unexpected(linkGone());
     if (uuid) {
@@ -76,7 +108,8 @@ identifyDevice(QPointer<ps::device::DeviceLink> link, QString firmware) {
             StepError::fromDevice(uuid.error(), u"Reading the device UUID"_s));
     }
 
-    auto token = co_await link->modem()->attestationToken();
+    const auto readToken = [](ps::device::ModemClient *modem) { return modem->attestationToken(); };
+    auto token = co_await readModem<ps::core::AttestationToken>(link, readToken);
     if (!link)
         co_return std::unexpected(linkGone());
     if (!token)

@@ -207,3 +207,126 @@ TEST_F(DeviceOverPty, MonitorWaitEndsEmptyAfterItsTimeout) {
     EXPECT_FALSE(nothing.has_value());
     EXPECT_GE(clock.elapsed(), 100);
 }
+
+namespace {
+
+/// One identity answer spoiled by a stray byte on the line, the first `spoiledReads` times.
+struct SpoiledAnswer {
+    const char *name;
+    const char *command; ///< as the shell receives it
+    int spoiledReads;
+    /// The clean answer's lines -> what the host receives instead.
+    std::function<QList<QByteArray>(QList<QByteArray>)> spoil;
+    const char *inMessage; ///< when every read is spoiled, the failure says this
+};
+
+void PrintTo(const SpoiledAnswer &c, std::ostream *os) {
+    *os << c.name;
+}
+
+QByteArray inserted(QByteArray line, qsizetype at, char stray) {
+    line.insert(at, stray);
+    return line;
+}
+
+class SpoiledIdentity : public testing::TestWithParam<SpoiledAnswer> {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(device.open());
+        link = std::make_unique<DeviceLink>(device.linkPath());
+        link->setAutoReconnect(false);
+        ASSERT_TRUE(link->open()) << link->errorString().toStdString();
+        device.sendPrompt();
+        ASSERT_TRUE(QTest::qWaitFor(
+            [&] { return link->assembler().pendingText() == u"uart:~$ "_s; }, Deadline));
+        // The identity answers as the scripted modem gives them; the parameter's command spoiled.
+        device.setHandler([this](const QString &command) -> std::optional<PtyPeer::Reply> {
+            const QByteArray ok = "OK";
+            QList<QByteArray> lines;
+            if (command == u"at AT+CGSN")
+                lines = {modem.imei.toLatin1(), ok};
+            else if (command == u"at AT+CGMM")
+                lines = {modem.model.toLatin1(), ok};
+            else if (command == u"at AT+CGMR")
+                lines = {modem.firmware.toLatin1(), ok};
+            else if (command == u"at AT%DEVICEUUID")
+                lines = {"%DEVICEUUID: " + modem.deviceUuid.toByteArray(QUuid::WithoutBraces), ok};
+            else if (command == u"at AT%ATTESTTOKEN")
+                lines = {"%ATTESTTOKEN: \"" + modem.token().toLatin1() + '"', ok};
+            else
+                return std::nullopt;
+            if (command == QLatin1StringView(GetParam().command) &&
+                ++reads[command] <= GetParam().spoiledReads)
+                lines = GetParam().spoil(lines);
+            return PtyPeer::Reply{lines};
+        });
+    }
+    void TearDown() override { link.reset(); }
+
+    PtyPeer device;
+    ScriptedModem modem{device};
+    QHash<QString, int> reads;
+    std::unique_ptr<DeviceLink> link;
+};
+
+} // namespace
+
+TEST_P(SpoiledIdentity, ReadsASpoiledAnswerAgainInsteadOfFailing) {
+    auto found = QCoro::waitFor(identifyDevice(link.get(), QString()));
+    ASSERT_TRUE(found.has_value()) << found.error().toString().toStdString();
+    EXPECT_EQ(found->identity.imei, modem.imei);
+    EXPECT_EQ(found->identity.model, modem.model);
+    EXPECT_EQ(found->identity.modemFirmware, modem.firmware);
+    EXPECT_EQ(found->identity.deviceId, ps::core::AttestationToken::uuidText(modem.deviceUuid));
+    EXPECT_EQ(found->token.text, modem.token());
+    EXPECT_EQ(reads.value(QLatin1StringView(GetParam().command)), GetParam().spoiledReads + 1);
+}
+
+TEST_P(SpoiledIdentity, SaysTheAnswerWasSpoiledWhenEveryReadIs) {
+    reads[QLatin1StringView(GetParam().command)] = -100;
+    auto found = QCoro::waitFor(identifyDevice(link.get(), QString()));
+    ASSERT_FALSE(found.has_value());
+    EXPECT_TRUE(found.error().message.contains(QLatin1StringView(GetParam().inMessage)))
+        << found.error().message.toStdString();
+    EXPECT_FALSE(found.error().message.contains(u"may be missing"_s))
+        << found.error().message.toStdString();
+    EXPECT_EQ(device.commands().count(QLatin1StringView(GetParam().command)), 3)
+        << "read three times, then given up";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    StrayBytes, SpoiledIdentity,
+    testing::Values(SpoiledAnswer{"OkLineOfModemFirmware", "at AT+CGMR", 1,
+                                  [](QList<QByteArray> lines) {
+                                      lines.last() = inserted(lines.last(), 1, 'q');
+                                      return lines;
+                                  },
+                                  "without a readable OK"},
+                    SpoiledAnswer{"ModelWithAByteThatIsNotText", "at AT+CGMM", 2,
+                                  [](QList<QByteArray> lines) {
+                                      lines.first() = inserted(lines.first(), 4, '\xb1');
+                                      return lines;
+                                  },
+                                  "stray byte"},
+                    SpoiledAnswer{"TokenPrefix", "at AT%ATTESTTOKEN", 1,
+                                  [](QList<QByteArray> lines) {
+                                      lines.first() = inserted(lines.first(), 12, '\x93');
+                                      return lines;
+                                  },
+                                  "stray byte"},
+                    SpoiledAnswer{"TokenPartTwo", "at AT%ATTESTTOKEN", 2,
+                                  [](QList<QByteArray> lines) {
+                                      lines.first() =
+                                          inserted(lines.first(), lines.first().size() - 6, '\xa7');
+                                      return lines;
+                                  },
+                                  "stray byte"},
+                    SpoiledAnswer{"ImeiLine", "at AT+CGSN", 1,
+                                  [](QList<QByteArray> lines) {
+                                      lines.first() = inserted(lines.first(), 7, '\xe2');
+                                      return lines;
+                                  },
+                                  "stray byte"}),
+    [](const testing::TestParamInfo<SpoiledAnswer> &spoiled) {
+        return std::string(spoiled.param.name);
+    });
