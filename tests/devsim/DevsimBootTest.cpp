@@ -197,6 +197,84 @@ TEST_F(DevsimBoot, PutsGarbageBetweenTheRealBytes) {
     EXPECT_FALSE(terminal.received().startsWith(expected)); // with rate 1 every byte gets company
 }
 
+namespace {
+
+/// The first `count` bytes a fresh device (booting when the terminal opens) sends with
+/// `arguments`, and the line devsim printed about its stray bytes.
+struct NoisyBoot {
+    QByteArray bytes;
+    QString announced;
+};
+
+NoisyBoot firstBytes(const QStringList &arguments, qsizetype count) {
+    DevsimSandbox box;
+    DevsimProcess process(QStringList{QStringLiteral("--state"), box.state(),
+                                      QStringLiteral("--speed"), QStringLiteral("100"),
+                                      QStringLiteral("--boot-on-open")} +
+                          arguments);
+    if (!process.start())
+        return {};
+    PtyTerminal terminal;
+    if (!terminal.open(process.ptyPath()))
+        return {};
+    // The banner and the shell's first prompt are the same bytes at every boot; only the
+    // stray bytes between them depend on the seed.
+    if (!QTest::qWaitFor([&] {
+            terminal.waitFor("\n", 10);
+            return terminal.received().size() >= count;
+        }))
+        return {};
+    const auto announced = process.waitForLine(QStringLiteral("GARBAGE "), 0, 2000);
+    return {terminal.received().left(count), announced.value_or(QString())};
+}
+
+} // namespace
+
+TEST(DevsimGarbage, TheSameSeedGivesTheSameStrayBytesInTheSamePlaces) {
+    const QStringList noisy{QStringLiteral("--garbage"), QStringLiteral("0.1")};
+    constexpr qsizetype Count = 120; // within the banner's three lines and the first prompt
+    const NoisyBoot clean = firstBytes({}, Count);
+    const NoisyBoot first =
+        firstBytes(noisy + QStringList{QStringLiteral("--seed"), QStringLiteral("7")}, Count);
+    const NoisyBoot again =
+        firstBytes(noisy + QStringList{QStringLiteral("--seed"), QStringLiteral("7")}, Count);
+    const NoisyBoot other =
+        firstBytes(noisy + QStringList{QStringLiteral("--seed"), QStringLiteral("8")}, Count);
+    ASSERT_EQ(clean.bytes.size(), Count);
+    ASSERT_EQ(first.bytes.size(), Count);
+    ASSERT_EQ(again.bytes.size(), Count);
+    ASSERT_EQ(other.bytes.size(), Count);
+    EXPECT_NE(first.bytes, clean.bytes) << "stray bytes at rate 0.1 within 120 bytes";
+    EXPECT_EQ(first.bytes, again.bytes);
+    EXPECT_NE(first.bytes, other.bytes);
+    EXPECT_EQ(first.announced, QStringLiteral("GARBAGE 0.1 seed 7"));
+    EXPECT_TRUE(clean.announced.isEmpty()) << clean.announced.toStdString();
+}
+
+TEST(DevsimGarbage, AnnouncesTheSeedItDrewSoThatARunCanBeReplayed) {
+    const QStringList noisy{QStringLiteral("--garbage"), QStringLiteral("0.1")};
+    const NoisyBoot drawn = firstBytes(noisy, 120);
+    static const QRegularExpression line(QStringLiteral("^GARBAGE 0\\.1 seed (\\d+)$"));
+    ASSERT_EQ(drawn.bytes.size(), 120);
+    const auto match = line.match(drawn.announced);
+    ASSERT_TRUE(match.hasMatch()) << drawn.announced.toStdString();
+    const NoisyBoot replayed =
+        firstBytes(noisy + QStringList{QStringLiteral("--seed"), match.captured(1)}, 120);
+    EXPECT_EQ(replayed.bytes, drawn.bytes);
+}
+
+TEST(DevsimCommandLine, RefusesASeedThatIsNotAWholeNumber) {
+    for (const QString &seed : {QStringLiteral("-1"), QStringLiteral("1.5"),
+                                QStringLiteral("4294967296"), QStringLiteral("seven")}) {
+        QProcess process;
+        process.start(QStringLiteral(PROVSTATION_DEVSIM_EXECUTABLE),
+                      {QStringLiteral("--seed"), seed});
+        ASSERT_TRUE(process.waitForFinished(10000));
+        EXPECT_EQ(process.exitCode(), 2) << seed.toStdString();
+        EXPECT_TRUE(process.readAllStandardError().contains("--seed")) << seed.toStdString();
+    }
+}
+
 TEST(DevsimCommandLine, PrintsAShortHelp) {
     QProcess process;
     process.start(QStringLiteral(PROVSTATION_DEVSIM_EXECUTABLE), {QStringLiteral("--help")});
@@ -206,6 +284,7 @@ TEST(DevsimCommandLine, PrintsAShortHelp) {
     EXPECT_TRUE(text.startsWith("Usage: provstation-devsim"));
     EXPECT_TRUE(text.contains("--fault"));
     EXPECT_TRUE(text.contains("SIGUSR1"));
+    EXPECT_TRUE(text.contains("--seed N"));
 }
 
 TEST(DevsimCommandLine, RefusesAnUnknownOption) {

@@ -5,6 +5,7 @@
 #include "ProvisioningCloud.h"
 
 #include <cmath>
+#include <limits>
 
 namespace ps::devsim {
 
@@ -41,6 +42,9 @@ QString helpText() {
         "  --fault F            no-sim | reg-denied | coverage-loss=SECONDS[@AFTER]\n"
         "                       (lost AFTER seconds after the first PDN activation, default 10)\n"
         "  --garbage RATE       inject a random byte after each sent byte with probability RATE\n"
+        "  --seed N             seed the stray bytes of --garbage (0 to 4294967295): the same\n"
+        "                       seed gives the same bytes in the same places (default: a\n"
+        "                       random seed, printed as 'GARBAGE <rate> seed <n>')\n"
         "  --bootloader         start in MCUboot serial recovery (SMP) instead of the app\n"
         "  --dfu-wait MS        after every reset MCUboot waits MS device milliseconds for an\n"
         "                       SMP command and stays in serial recovery when one comes, else\n"
@@ -150,6 +154,19 @@ std::expected<DeviceOptions, QString> parseDeviceOptions(const QStringList &argu
                 } else {
                     options.garbageRate = *number;
                 }
+            }
+        } else if (option == u"--seed") {
+            QString text;
+            error = take(text);
+            if (!error) {
+                bool ok = false;
+                const qulonglong seed = text.toULongLong(&ok);
+                if (!ok || seed > std::numeric_limits<quint32>::max())
+                    error = QStringLiteral("--seed %1: expected a whole number from 0 to %2")
+                                .arg(text)
+                                .arg(std::numeric_limits<quint32>::max());
+                else
+                    options.seed = quint32(seed);
             }
         } else if (option == u"--roaming") {
             options.lte.roaming = true;

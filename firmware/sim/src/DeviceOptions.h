@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 #include <expected>
+#include <optional>
 
 namespace ps::devsim {
 
@@ -20,6 +21,9 @@ struct DeviceOptions {
     double speed = 1.0;
     LteSettings lte;
     double garbageRate = 0.0;
+    /// `--seed N`: the stray-byte generator's seed, so that a --garbage run can be replayed byte
+    /// for byte; unset: a random seed (announced on stdout as `GARBAGE <rate> seed <n>`).
+    std::optional<quint32> seed;
     bool bootloader = false;
     bool bootOnOpen = false;
     /// `--dfu-wait MS`: after every reset MCUboot listens this many device milliseconds for an

@@ -19,6 +19,10 @@ VirtualDevice::VirtualDevice(DeviceOptions options, QObject *parent)
     , m_clock(m_options.speed)
     , m_port(m_options.linkPath) {
     m_holdBootButton = m_options.bootloader;
+    // A run with stray bytes can be replayed: the seed is either given or drawn and announced.
+    if (!m_options.seed)
+        m_options.seed = QRandomGenerator::system()->generate();
+    m_strayBytes.seed(*m_options.seed);
     // Baud is device time like every rate on the device: at --speed N the line is N times faster.
     if (m_options.baud > 0)
         m_port.setByteRate(m_options.baud / 10.0 * m_clock.speed());
@@ -103,6 +107,9 @@ std::expected<void, QString> VirtualDevice::start() {
             QStringLiteral("REGISTRY %1 %2").arg(m_options.registryFile, registryStatus));
     if (!m_options.cloud.isEmpty())
         Q_EMIT announce(QStringLiteral("CLOUD coaps://%1").arg(m_options.cloud));
+    if (m_options.garbageRate > 0)
+        Q_EMIT announce(
+            QStringLiteral("GARBAGE %1 seed %2").arg(m_options.garbageRate).arg(*m_options.seed));
 
     if (m_options.bootOnOpen)
         Q_EMIT announce(QStringLiteral("POWER off until a terminal opens the port"));
@@ -118,11 +125,12 @@ void VirtualDevice::transmit(const QByteArray &bytes) {
     }
     QByteArray noisy;
     noisy.reserve(bytes.size() + 8);
-    auto *random = QRandomGenerator::global();
+    // Two draws per stray byte and one per real byte, in the order sent: with the same seed
+    // the same byte positions get the same stray bytes, whatever the chunks' sizes.
     for (const char c : bytes) {
         noisy.append(c);
-        if (random->generateDouble() < m_options.garbageRate)
-            noisy.append(char(random->bounded(256)));
+        if (m_strayBytes.generateDouble() < m_options.garbageRate)
+            noisy.append(char(m_strayBytes.bounded(256)));
     }
     m_port.write(noisy);
 }

@@ -7,6 +7,7 @@
 #include "SimClock.h"
 
 #include <QObject>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <expected>
 #include <memory>
@@ -70,6 +71,7 @@ private:
     std::unique_ptr<CloudPort> m_cloud; ///< made in start(): UnconfiguredCloud or ProvisioningCloud
     PtyPort m_port;
     QByteArray m_caCertificate;
+    QRandomGenerator m_strayBytes; ///< --garbage, seeded with --seed
 
     std::unique_ptr<AttApplication> m_application;
     std::unique_ptr<SerialRecovery> m_recovery;
