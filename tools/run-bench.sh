@@ -7,18 +7,23 @@
 # filter: a regular expression. An executable whose name matches runs whole (`./run bench smp`);
 # otherwise it is Google Benchmark's --benchmark_filter for each executable, and executables
 # with no matching benchmark are skipped (`./run bench Upload`). Options starting with '-' go to
-# every executable (e.g. --benchmark_min_time=2), except --all-cores: without it every executable
-# runs pinned to core 0 and the processes an end-to-end benchmark starts (devsim, cloudsim, Xvfb,
-# flood devices) share that core with it; with it nothing is pinned.
+# every executable (e.g. --benchmark_min_time=2), except --all-cores: without it the micro
+# benchmarks run pinned to core 0 (per-core throughputs); with it nothing is pinned. The whole-system
+# benchmarks (console, claim, station: the application plus the devices, stand-in and X server they
+# start) always run unpinned, as the workstation would; --one-core pins them too.
 set -euo pipefail
 build_dir="$1"; shift
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 filter=""
 if [ $# -gt 0 ] && [[ "$1" != -* ]]; then filter="$1"; shift; fi
 pin=(taskset -c 0)
+pin_system=0
+system_benches=" bench_console bench_claim bench_station "
 passed=()
 for arg in "$@"; do
-  if [ "$arg" = "--all-cores" ]; then pin=(); else passed+=("$arg"); fi
+  if [ "$arg" = "--all-cores" ]; then pin=()
+  elif [ "$arg" = "--one-core" ]; then pin_system=1
+  else passed+=("$arg"); fi
 done
 set -- "${passed[@]+"${passed[@]}"}"
 cmake --build "$build_dir"
@@ -42,7 +47,9 @@ for exe in "${benches[@]}"; do
   echo "== $name" >&2
   ran=$((ran + 1))
   # One core (unless --all-cores): the micro figures are per-core throughputs.
-  if ! "${pin[@]}" "$exe" --benchmark_out="$tmp/$name.json" --benchmark_out_format=json \
+  runner=("${pin[@]+"${pin[@]}"}")
+  if [[ "$system_benches" == *" $name "* ]] && [ "$pin_system" -eq 0 ]; then runner=(); fi
+  if ! "${runner[@]+"${runner[@]}"}" "$exe" --benchmark_out="$tmp/$name.json" --benchmark_out_format=json \
       "${args[@]+"${args[@]}"}"; then
     failed+=("$name")
   fi
