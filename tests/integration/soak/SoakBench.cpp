@@ -30,7 +30,8 @@ SoakSettings SoakSettings::fromEnvironment() {
     SoakSettings settings;
     bool ok = false;
     const uint seed = qEnvironmentVariable("PROVSTATION_SOAK_SEED").toUInt(&ok);
-    settings.seed = ok ? quint32(seed) : QRandomGenerator::system()->generate();
+    // The stand-in's --seed takes 0 to 2^31 - 1, so a drawn seed stays in that range.
+    settings.seed = ok ? quint32(seed) : QRandomGenerator::system()->generate() & 0x7fffffffU;
     settings.rounds = positiveFromEnvironment("PROVSTATION_SOAK_ROUNDS", settings.rounds);
     settings.slots = positiveFromEnvironment("PROVSTATION_SOAK_SLOTS", settings.slots);
     return settings;
@@ -100,8 +101,10 @@ QString SoakBench::plugFresh(int slot, QRandomGenerator &random) {
     };
     if (device->bootloader)
         arguments.push_back(u"--bootloader"_s);
+    // The stray bytes come from the soak's seed too (devsim --seed), so a replay sends the same.
     if (device->garbage > 0)
-        arguments += QStringList{u"--garbage"_s, QString::number(device->garbage)};
+        arguments += QStringList{u"--garbage"_s, QString::number(device->garbage), u"--seed"_s,
+                                 QString::number(random.generate())};
     device->process = std::make_unique<devsim::test::DevsimProcess>(arguments);
     if (!device->process->start())
         return u"provstation-devsim %1 did not start"_s.arg(device->number);
