@@ -412,6 +412,9 @@ QCoro::Task<StepResult> ClaimFlow::provision(AttemptPtr attempt) {
                     if (state != ps::device::DeviceLink::State::Open && verdict() == Verdict::None)
                         (void)setFact(u"linkDroppedAfterProvisioning"_s, true);
                 });
+        // Still away from an earlier pull (a pull during the cloud steps): the same gap.
+        if (!deviceMonitor->isOpen())
+            (void)setFact(u"linkDroppedAfterProvisioning"_s, true);
     }
     m_provisionMark = mark;
     bool canTrigger = false;
