@@ -1,6 +1,7 @@
 #include "CliApp.h"
 
 #include "ExitCode.h"
+#include "QuietLogs.h"
 #include "cloud/ApiKeyStore.h"
 #include "cloud/CloudSettings.h"
 #include "cloud/RestClient.h"
@@ -343,42 +344,6 @@ using ps::station::StepError;
 using ps::station::Verdict;
 
 constexpr auto AuditDbVariable = "PROVSTATION_AUDIT_DB";
-
-// While a flow runs without --verbose, the modules' own log lines stay quiet: the flow reports
-// every step and every cloud failure itself (a 404 the flow expects is no warning to a person).
-QLoggingCategory::CategoryFilter previousCategoryFilter = nullptr;
-
-void quietCategories(QLoggingCategory *category) {
-    if (previousCategoryFilter)
-        previousCategoryFilter(category);
-    const char *name = category->categoryName();
-    if (qstrncmp(name, "provstation.", 12) != 0)
-        return;
-    category->setEnabled(QtDebugMsg, false);
-    category->setEnabled(QtInfoMsg, false);
-    if (qstrcmp(name, "provstation.cloud") == 0)
-        category->setEnabled(QtWarningMsg, false);
-}
-
-class QuietLogs {
-public:
-    explicit QuietLogs(bool enable)
-        : m_enabled(enable) {
-        if (m_enabled)
-            previousCategoryFilter = QLoggingCategory::installFilter(&quietCategories);
-    }
-    ~QuietLogs() {
-        if (m_enabled) {
-            QLoggingCategory::installFilter(previousCategoryFilter);
-            previousCategoryFilter = nullptr;
-        }
-    }
-    QuietLogs(const QuietLogs &) = delete;
-    QuietLogs &operator=(const QuietLogs &) = delete;
-
-private:
-    bool m_enabled;
-};
 
 QString flowOptionsHelp() {
     return u"cloud and station options:\n"
@@ -724,7 +689,7 @@ QCoro::Task<int> CliApp::reprovision(QStringList args) {
 QCoro::Task<int> CliApp::runFlow(QString kind, FlowOptions options,
                                  ps::station::ClaimOptions claimOptions,
                                  ps::station::ReprovisionOptions reprovisionOptions) {
-    const QuietLogs quiet(!options.verbose);
+    const QuietLogs quiet(!options.verbose, QuietLogs::Warnings::CloudOnly);
     FlowRun run;
     ps::station::AuditStoreOptions storeOptions;
     storeOptions.databaseName = auditDatabasePath(options.auditDb);

@@ -2,6 +2,7 @@
 // event (JSON with --json) and a shift summary at the end.
 #include "CliApp.h"
 #include "ExitCode.h"
+#include "QuietLogs.h"
 #include "cloud/ApiKeyStore.h"
 #include "cloud/CloudSettings.h"
 #include "cloud/RestClient.h"
@@ -59,38 +60,6 @@ QString stationHelp() {
            u"             refused bundle, 3 every failure was an unreachable device, or no\n"
            u"             device came to any slot\n"_s;
 }
-
-/// Without --verbose the station's and the cloud client's progress logs stay out of the way:
-/// the command prints its own lines.
-class QuietStationLogs {
-public:
-    explicit QuietStationLogs(bool enable)
-        : m_enabled(enable) {
-        if (m_enabled)
-            s_previous = QLoggingCategory::installFilter(&filter);
-    }
-    ~QuietStationLogs() {
-        if (m_enabled) {
-            QLoggingCategory::installFilter(s_previous);
-            s_previous = nullptr;
-        }
-    }
-    QuietStationLogs(const QuietStationLogs &) = delete;
-    QuietStationLogs &operator=(const QuietStationLogs &) = delete;
-
-private:
-    static void filter(QLoggingCategory *category) {
-        if (qstrncmp(category->categoryName(), "provstation.", 12) == 0) {
-            category->setEnabled(QtDebugMsg, false);
-            category->setEnabled(QtInfoMsg, false);
-            category->setEnabled(QtWarningMsg, false);
-        } else if (s_previous) {
-            s_previous(category);
-        }
-    }
-    bool m_enabled;
-    static inline QLoggingCategory::CategoryFilter s_previous = nullptr;
-};
 
 #ifdef Q_OS_UNIX
 /// SIGINT and SIGTERM stop the station cleanly (running attempts are recorded as cancelled):
@@ -330,7 +299,8 @@ QCoro::Task<int> CliApp::station(QStringList args) {
         co_return UsageError;
     }
 
-    const QuietStationLogs quiet(!options.verbose);
+    // The station prints every slot's events itself, warnings included.
+    const QuietLogs quiet(!options.verbose, QuietLogs::Warnings::All);
     ps::station::AuditStoreOptions storeOptions;
     storeOptions.databaseName = auditDatabaseFor(options.auditDb);
     ps::station::AuditStore store(storeOptions);
