@@ -26,22 +26,6 @@ namespace {
 /// Larger logs are read from their end: the newest token is what counts.
 constexpr qint64 MaxLogBytes = 32LL * 1024 * 1024;
 
-QString linkStateText(const DeviceLink *link) {
-    if (!link)
-        return DeviceLink::tr("The console was closed.");
-    switch (link->state()) {
-    case DeviceLink::State::Open:
-        return ClaimDevicePage::tr("Connected.");
-    case DeviceLink::State::Opening:
-        return ClaimDevicePage::tr("Opening the port…");
-    case DeviceLink::State::Reconnecting:
-        return ClaimDevicePage::tr("Reconnecting: the device went away; waiting for it.");
-    case DeviceLink::State::Closed:
-        return ClaimDevicePage::tr("Not connected: connect its console first (Port > Connect).");
-    }
-    return {};
-}
-
 QString orDash(const QString &text) {
     return text.isEmpty() ? QStringLiteral("—") : text;
 }
@@ -58,24 +42,16 @@ ClaimDevicePage::ClaimDevicePage(ClaimWizard *wizard)
     setCommitPage(true);
     setButtonText(QWizard::CommitButton, tr("&Start"));
 
-    const QList<DeviceChoice> &devices = wizard->devices();
-    int firstOpen = -1;
-    for (int i = 0; i < devices.size(); ++i) {
-        m_ui->deviceCombo->addItem(devices.at(i).title);
-        if (DeviceLink *link = devices.at(i).link) {
-            if (firstOpen < 0 && link->state() == DeviceLink::State::Open)
-                firstOpen = i;
-            connect(link, &DeviceLink::stateChanged, this, &ClaimDevicePage::update);
-        }
-    }
-    if (devices.isEmpty()) {
+    const int choice =
+        fillDeviceChoices(m_ui->deviceCombo, wizard->devices(), this, [this] { update(); });
+    if (choice < 0) {
         m_ui->deviceRadio->setEnabled(false);
         m_ui->deviceCombo->setEnabled(false);
         m_ui->tokenRadio->setChecked(true);
         m_ui->deviceStateLabel->setText(
             tr("No console is open: open the device's port first, or claim with a token."));
     } else {
-        m_ui->deviceCombo->setCurrentIndex(std::max(0, firstOpen));
+        m_ui->deviceCombo->setCurrentIndex(choice);
     }
     connect(m_ui->deviceCombo, &QComboBox::currentIndexChanged, this, &ClaimDevicePage::update);
     connect(m_ui->deviceRadio, &QRadioButton::toggled, this, &ClaimDevicePage::update);
@@ -183,12 +159,7 @@ ClaimIdentityPage::ClaimIdentityPage(ClaimWizard *wizard)
     : FlowPage(wizard)
     , m_ui(std::make_unique<Ui::ClaimIdentityPage>()) {
     m_ui->setupUi(this);
-    setCommitPage(true);
-    setButtonText(QWizard::CommitButton, tr("&Next >"));
-    setCompleteSteps({u"identify"_s});
-    setProceedOnNext(true);
-    m_ui->banner->setTracker(wizard->tracker());
-    m_ui->banner->setSteps({u"identify"_s});
+    setUpSteps(m_ui->banner, {u"identify"_s}, {}, true);
 }
 
 ClaimIdentityPage::~ClaimIdentityPage() = default;
@@ -246,12 +217,7 @@ ClaimAccountPage::ClaimAccountPage(ClaimWizard *wizard)
     , m_ui(std::make_unique<Ui::ClaimAccountPage>())
     , m_wizard(wizard) {
     m_ui->setupUi(this);
-    setCommitPage(true);
-    setButtonText(QWizard::CommitButton, tr("&Next >"));
-    setCompleteSteps({u"account"_s});
-    setProceedOnNext(true);
-    m_ui->banner->setTracker(wizard->tracker());
-    m_ui->banner->setSteps({u"account"_s});
+    setUpSteps(m_ui->banner, {u"account"_s}, {}, true);
     connect(m_ui->accountButton, &QPushButton::clicked, this, [this] {
         m_wizard->context()->editAccount(m_wizard, [this](bool changed) {
             refresh();
@@ -324,12 +290,7 @@ ClaimPreflightPage::ClaimPreflightPage(ClaimWizard *wizard)
     : FlowPage(wizard)
     , m_ui(std::make_unique<Ui::ClaimPreflightPage>()) {
     m_ui->setupUi(this);
-    setCommitPage(true);
-    setButtonText(QWizard::CommitButton, tr("&Claim"));
-    setCompleteSteps({u"preflight"_s});
-    setProceedOnNext(true);
-    m_ui->banner->setTracker(wizard->tracker());
-    m_ui->banner->setSteps({u"preflight"_s});
+    setUpSteps(m_ui->banner, {u"preflight"_s}, tr("&Claim"), true);
 }
 
 ClaimPreflightPage::~ClaimPreflightPage() = default;
@@ -344,11 +305,7 @@ ClaimProvisionPage::ClaimProvisionPage(ClaimWizard *wizard)
     : FlowPage(wizard)
     , m_ui(std::make_unique<Ui::ClaimProvisionPage>()) {
     m_ui->setupUi(this);
-    setCommitPage(true);
-    setButtonText(QWizard::CommitButton, tr("&Next >"));
-    setCompleteSteps({u"claim"_s, u"provision"_s});
-    m_ui->banner->setTracker(wizard->tracker());
-    m_ui->banner->setSteps({u"claim"_s, u"provision"_s});
+    setUpSteps(m_ui->banner, {u"claim"_s, u"provision"_s});
     m_ui->stepList->setTracker(wizard->tracker());
     m_ui->splitter->setStretchFactor(0, 3);
     m_ui->splitter->setStretchFactor(1, 2);
@@ -373,11 +330,7 @@ ClaimVerifyPage::ClaimVerifyPage(ClaimWizard *wizard)
     : FlowPage(wizard)
     , m_ui(std::make_unique<Ui::ClaimVerifyPage>()) {
     m_ui->setupUi(this);
-    setCommitPage(true);
-    setButtonText(QWizard::CommitButton, tr("&Next >"));
-    setCompleteSteps({u"verify"_s});
-    m_ui->banner->setTracker(wizard->tracker());
-    m_ui->banner->setSteps({u"verify"_s});
+    setUpSteps(m_ui->banner, {u"verify"_s});
 }
 
 ClaimVerifyPage::~ClaimVerifyPage() = default;

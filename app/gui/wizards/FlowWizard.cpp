@@ -1,6 +1,7 @@
 #include "FlowWizard.h"
 
 #include "FlowIcons.h"
+#include "StepBanner.h"
 #include "station/FlowStore.h"
 
 #include <QAbstractButton>
@@ -182,6 +183,40 @@ void FlowWizard::updateButtons() {
     button(QWizard::CancelButton)->setEnabled(!m_closing);
 }
 
+int fillDeviceChoices(QComboBox *combo, const QList<DeviceChoice> &devices, QObject *context,
+                      const std::function<void()> &onChange) {
+    int firstOpen = -1;
+    for (int i = 0; i < devices.size(); ++i) {
+        combo->addItem(devices.at(i).title);
+        if (ps::device::DeviceLink *link = devices.at(i).link) {
+            if (firstOpen < 0 && link->state() == ps::device::DeviceLink::State::Open)
+                firstOpen = i;
+            QObject::connect(link, &ps::device::DeviceLink::stateChanged, context,
+                             [onChange] { onChange(); });
+        }
+    }
+    if (devices.isEmpty())
+        return -1;
+    return std::max(0, firstOpen);
+}
+
+QString linkStateText(const ps::device::DeviceLink *link) {
+    using ps::device::DeviceLink;
+    if (!link)
+        return FlowWizard::tr("The console was closed.");
+    switch (link->state()) {
+    case DeviceLink::State::Open:
+        return FlowWizard::tr("Connected.");
+    case DeviceLink::State::Opening:
+        return FlowWizard::tr("Opening the port…");
+    case DeviceLink::State::Reconnecting:
+        return FlowWizard::tr("Reconnecting: the device went away; waiting for it.");
+    case DeviceLink::State::Closed:
+        return FlowWizard::tr("Not connected: connect its console first (Port > Connect).");
+    }
+    return {};
+}
+
 FlowPage::FlowPage(FlowWizard *wizard)
     : QWizardPage(wizard)
     , m_wizard(wizard) {
@@ -204,6 +239,18 @@ bool FlowPage::validatePage() {
     if (m_proceedOnNext && !m_wizard->tracker()->isFinished())
         m_wizard->proceed();
     return true;
+}
+
+void FlowPage::setUpSteps(StepBanner *banner, const QStringList &steps, const QString &commitText,
+                          bool proceedOnNext) {
+    setCommitPage(true);
+    setButtonText(QWizard::CommitButton, commitText.isEmpty() ? tr("&Next >") : commitText);
+    setCompleteSteps(steps);
+    setProceedOnNext(proceedOnNext);
+    if (banner) {
+        banner->setTracker(tracker());
+        banner->setSteps(steps);
+    }
 }
 
 } // namespace ps::gui

@@ -4,10 +4,12 @@
 #include "ProvisioningContext.h"
 #include "station/StationFlow.h"
 
+#include <QComboBox>
 #include <QCoro/QCoroTask>
 #include <QPointer>
 #include <QWizard>
 #include <QWizardPage>
+#include <functional>
 #include <memory>
 
 namespace ps::station {
@@ -15,6 +17,16 @@ class MemoryFlowStore;
 }
 
 namespace ps::gui {
+
+class StepBanner;
+
+/// The first page's device list: fills `combo` with `devices`, calls `onChange` (in `context`)
+/// whenever a device's link changes state, and returns the index to select (the first open
+/// device, else 0; -1 when there is none).
+int fillDeviceChoices(QComboBox *combo, const QList<DeviceChoice> &devices, QObject *context,
+                      const std::function<void()> &onChange);
+/// What a device's link is doing, for the first page ("Connected.", "Reconnecting: ...").
+QString linkStateText(const ps::device::DeviceLink *link);
 
 /// What the claim and reprovision wizards share: one station flow shown page by page.
 ///
@@ -91,6 +103,11 @@ public:
     void setCompleteSteps(QStringList steps) { m_completeSteps = std::move(steps); }
     /// Next lets the flow run the step it is held before.
     void setProceedOnNext(bool proceed) { m_proceedOnNext = proceed; }
+    /// The usual set-up of a page showing `steps` of the flow: a commit page (its button says
+    /// `commitText`, "Next >" when empty) that is complete when the steps are done, with
+    /// `banner` (may be null) following them; `proceedOnNext` as setProceedOnNext().
+    void setUpSteps(StepBanner *banner, const QStringList &steps, const QString &commitText = {},
+                    bool proceedOnNext = false);
 
     bool isComplete() const override;
     bool validatePage() override;

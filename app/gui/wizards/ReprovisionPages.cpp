@@ -34,22 +34,6 @@ const QRegularExpression &imeiPattern() {
     return pattern;
 }
 
-QString stateText(const DeviceLink *link) {
-    if (!link)
-        return ReprovisionIdentifyPage::tr("The console was closed.");
-    switch (link->state()) {
-    case DeviceLink::State::Open:
-        return ReprovisionIdentifyPage::tr("Connected.");
-    case DeviceLink::State::Opening:
-        return ReprovisionIdentifyPage::tr("Opening the port…");
-    case DeviceLink::State::Reconnecting:
-        return ReprovisionIdentifyPage::tr("Reconnecting: waiting for the device.");
-    case DeviceLink::State::Closed:
-        return ReprovisionIdentifyPage::tr("Not connected: connect its console first.");
-    }
-    return {};
-}
-
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -61,22 +45,14 @@ ReprovisionIdentifyPage::ReprovisionIdentifyPage(ReprovisionWizard *wizard)
     m_ui->setupUi(this);
     setCommitPage(true);
     setButtonText(QWizard::CommitButton, tr("&Compare"));
-    const QList<DeviceChoice> &devices = wizard->devices();
-    int firstOpen = -1;
-    for (int i = 0; i < devices.size(); ++i) {
-        m_ui->deviceCombo->addItem(devices.at(i).title);
-        if (DeviceLink *link = devices.at(i).link) {
-            if (firstOpen < 0 && link->state() == DeviceLink::State::Open)
-                firstOpen = i;
-            connect(link, &DeviceLink::stateChanged, this, &ReprovisionIdentifyPage::update);
-        }
-    }
-    if (devices.isEmpty()) {
+    const int choice =
+        fillDeviceChoices(m_ui->deviceCombo, wizard->devices(), this, [this] { update(); });
+    if (choice < 0) {
         m_ui->deviceRadio->setEnabled(false);
         m_ui->accountRadio->setChecked(true);
         m_ui->deviceStateLabel->setText(tr("No console is open."));
     } else {
-        m_ui->deviceCombo->setCurrentIndex(std::max(0, firstOpen));
+        m_ui->deviceCombo->setCurrentIndex(choice);
     }
     connect(m_ui->deviceCombo, &QComboBox::currentIndexChanged, this,
             &ReprovisionIdentifyPage::update);
@@ -105,7 +81,7 @@ void ReprovisionIdentifyPage::update() {
     m_ui->deviceCombo->setEnabled(deviceMode && !m_wizard->devices().isEmpty());
     const int index = m_ui->deviceCombo->currentIndex();
     if (index >= 0 && index < m_wizard->devices().size())
-        m_ui->deviceStateLabel->setText(stateText(m_wizard->devices().at(index).link));
+        m_ui->deviceStateLabel->setText(linkStateText(m_wizard->devices().at(index).link));
     const QString lookup = m_ui->lookupEdit->text().trimmed();
     if (lookup.isEmpty())
         m_ui->lookupStatusLabel->setText(
@@ -156,11 +132,7 @@ ReprovisionComparePage::ReprovisionComparePage(ReprovisionWizard *wizard)
     : FlowPage(wizard)
     , m_ui(std::make_unique<Ui::ReprovisionComparePage>()) {
     m_ui->setupUi(this);
-    setCommitPage(true);
-    setButtonText(QWizard::CommitButton, tr("&Next >"));
-    setCompleteSteps({u"identify"_s, u"compare"_s});
-    m_ui->banner->setTracker(wizard->tracker());
-    m_ui->banner->setSteps({u"identify"_s, u"compare"_s});
+    setUpSteps(m_ui->banner, {u"identify"_s, u"compare"_s});
     m_ui->compareTable->setColumnCount(3);
     m_ui->compareTable->setHorizontalHeaderLabels({tr("What"), tr("Device"), tr("nRF Cloud")});
     m_ui->compareTable->setRowCount(3);
@@ -295,11 +267,7 @@ ReprovisionTriggerPage::ReprovisionTriggerPage(ReprovisionWizard *wizard)
     , m_ui(std::make_unique<Ui::ReprovisionTriggerPage>())
     , m_wizard(wizard) {
     m_ui->setupUi(this);
-    setCommitPage(true);
-    setButtonText(QWizard::CommitButton, tr("&Send"));
-    setCompleteSteps({u"action"_s});
-    m_ui->banner->setTracker(wizard->tracker());
-    m_ui->banner->setSteps({u"action"_s});
+    setUpSteps(m_ui->banner, {u"action"_s}, tr("&Send"));
 }
 
 ReprovisionTriggerPage::~ReprovisionTriggerPage() = default;
@@ -355,11 +323,7 @@ ReprovisionFollowPage::ReprovisionFollowPage(ReprovisionWizard *wizard)
     : FlowPage(wizard)
     , m_ui(std::make_unique<Ui::ReprovisionFollowPage>()) {
     m_ui->setupUi(this);
-    setCommitPage(true);
-    setButtonText(QWizard::CommitButton, tr("&Next >"));
-    setCompleteSteps({u"trigger"_s, u"follow"_s, u"verify"_s});
-    m_ui->banner->setTracker(wizard->tracker());
-    m_ui->banner->setSteps({u"trigger"_s, u"follow"_s, u"verify"_s});
+    setUpSteps(m_ui->banner, {u"trigger"_s, u"follow"_s, u"verify"_s});
     m_ui->commandView->setTracker(wizard->tracker());
     m_ui->stepList->setTracker(wizard->tracker());
     m_ui->stepList->setShowProgressLines(false);
