@@ -54,8 +54,8 @@ bool isPrintableAscii(QStringView text) {
 }
 
 std::optional<BootBanner> cleanBanner(const QString &line) {
-    static const QRegularExpression banner(
-        QStringLiteral(R"(\*\*\* Booting (.+?) v(\d+\.\d+\.\d+(?:[+.]\d+)?)(?: - (\S+))? \*\*\*)"));
+    static const QRegularExpression banner(QStringLiteral(
+        R"(\*\*\* Booting ([^*]+?) v(\d+\.\d+\.\d+(?:[+.]\d+)?)(?: - ([^*\s]+))? \*\*\*)"));
     const QRegularExpressionMatch match = banner.match(line);
     if (!match.hasMatch() || !isPrintableAscii(match.capturedView(0)))
         return std::nullopt;
@@ -92,7 +92,9 @@ BannerScan scanBanner(const QByteArray &console) {
         const bool bannerLike = line.count(u'*') >= 3 && !line.contains(u"Using");
         if (!bannerLike)
             continue;
-        if (index + 1 < lines.size()) {
+        // Only a banner without its closing stars was cut; joining a whole line to the next
+        // could read the next line's version (NCS, Zephyr) as the application's.
+        if (!line.trimmed().endsWith(u"***") && index + 1 < lines.size()) {
             if (auto banner = cleanBanner(line + QString::fromLatin1(lines[index + 1]))) {
                 banner->repaired = true;
                 scan.banner = std::move(banner);
@@ -361,13 +363,15 @@ QCoro::Task<SmpFlasher::Reply> SmpFlasher::request(SmpOp op, quint16 group, quin
     header.command = command;
     const QString what = QStringLiteral("SMP group %1 command %2").arg(group).arg(command);
     Wait wait = Wait::Timeout;
-    // An upload chunk whose answer came back spoiled (a stray byte: the packet's base64, length
-    // or CRC does not check out) is sent again at once instead of after the whole timeout, which
-    // for the first chunk covers the slot's erase. Sending a chunk again is harmless: the device
-    // answers with the offset it wants next, and offset 0 restarts the upload. Other requests
-    // (a reset above all) are not worth the risk of acting twice and wait for their timeout.
+    // A request whose answer came back spoiled (a stray byte: the packet's base64, length or
+    // CRC does not check out) is sent again at once instead of after the whole timeout, which
+    // for the first upload chunk covers the slot's erase - when asking again is harmless: reads
+    // and the echo change nothing, and an upload chunk sent again is answered with the offset the
+    // device wants next (offset 0 restarts the upload). Other writes (a reset above all) are not
+    // worth the risk of acting twice and wait for their timeout.
     const bool resendWhenSpoiled =
-        group == SmpGroup::Image && command == ps::mcumgr::SmpImageCommand::Upload;
+        op == SmpOp::Read || (group == SmpGroup::Os && command == ps::mcumgr::SmpOsCommand::Echo) ||
+        (group == SmpGroup::Image && command == ps::mcumgr::SmpImageCommand::Upload);
     for (int attempt = 0; attempt < attempts; ++attempt) {
         header.sequence = m_sequence++;
         m_awaitedSequences.reset();
@@ -474,7 +478,7 @@ SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
     // 3. What is in the slot?
     CborValue listPayload = CborValue::map({});
     Reply list = co_await request(SmpOp::Read, SmpGroup::Image, ps::mcumgr::SmpImageCommand::State,
-                                  std::move(listPayload), m_options.commandTimeout, 2);
+                                  std::move(listPayload), m_options.commandTimeout, 5);
     if (list.error)
         co_return std::unexpected(*list.error);
     if (const CborValue *images = list.message->payload.find(u"images");
@@ -583,7 +587,12 @@ SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
     CborValue resetPayload = CborValue::map({});
     Reply reset = co_await request(SmpOp::Write, SmpGroup::Os, ps::mcumgr::SmpOsCommand::Reset,
                                    std::move(resetPayload), m_options.commandTimeout, 2);
-    if (reset.error)
+    // An unanswered reset (its answer spoiled on the line, or lost as the device went down) may
+    // well have reset the device: with the boot check on, the banner decides, and only when it
+    // does not come is the missing answer the failure.
+    const bool resetUnanswered =
+        reset.error && reset.error->kind == FlashError::Kind::Timeout && m_options.checkBoot;
+    if (reset.error && !resetUnanswered)
         co_return std::unexpected(*reset.error);
     if (!m_options.checkBoot)
         co_return outcome;
@@ -596,6 +605,8 @@ SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
     };
     const Wait booted = co_await waitUntil(std::move(bannerSeen), m_options.bootTimeout);
     if (booted != Wait::Done) {
+        if (booted == Wait::Timeout && resetUnanswered && !scan.unreadable)
+            co_return std::unexpected(*reset.error);
         if (booted == Wait::Timeout && scan.unreadable)
             co_return std::unexpected(makeError(
                 FlashError::Kind::BootCheckFailed,

@@ -37,6 +37,9 @@ public:
     int spoilFirstChunkAnswers = 0;
     bool spoilFrameStart = false;
     int firstChunkRequests = 0;
+    int spoilListAnswers = 0; ///< image list answers that come back with a stray byte
+    int listRequests = 0;
+    bool spoilResetAnswer = false; ///< the reset's answer comes back with a stray byte
 
     bool open() override {
         m_open = true;
@@ -85,9 +88,13 @@ private:
             else
                 answer(request, {smpEntry(QStringLiteral("rc"), rc(8))});
         } else if (h.group == 0 && h.command == 5) {
-            answer(request, {smpEntry(QStringLiteral("rc"), rc(0))}, banner);
+            answer(request, {smpEntry(QStringLiteral("rc"), rc(0))}, banner, spoilResetAnswer);
         } else if (h.group == 1 && h.command == 0 && h.op == ps::mcumgr::SmpOp::Read) {
-            answer(request, {smpEntry(QStringLiteral("images"), CborValue::array({}))});
+            ++listRequests;
+            const bool spoiled = spoilListAnswers > 0;
+            spoilListAnswers -= spoiled ? 1 : 0;
+            answer(request, {smpEntry(QStringLiteral("images"), CborValue::array({}))}, {},
+                   spoiled);
         } else if (h.group == 1 && h.command == 0) {
             stateWrites.push_back(request.payload);
             answer(request, {smpEntry(QStringLiteral("rc"), rc(0))});
@@ -240,6 +247,30 @@ TEST(SmpFlasherScripted, SendsTheFirstChunkAgainWhenItsAnswerNeverArrivesWhole) 
     EXPECT_EQ(device.firstChunkRequests, 3);
 }
 
+TEST(SmpFlasherScripted, AsksForTheImageListAgainAtOnceWhenItsAnswerIsSpoiled) {
+    ScriptedSmpDevice device;
+    device.spoilListAnswers = 2;
+    ps::device::SmpFlashOptions options;
+    options.commandTimeout = std::chrono::milliseconds(30000);
+    QElapsedTimer clock;
+    clock.start();
+    const auto outcome = flashOn(device, options);
+    ASSERT_TRUE(outcome.has_value()) << outcome.error().message.toStdString();
+    EXPECT_EQ(device.listRequests, 3);
+    EXPECT_LT(clock.elapsed(), 15'000) << "asked again long before the command timeout";
+}
+
+TEST(SmpFlasherScripted, TakesTheBannerAsProofOfAResetWhoseAnswerWasSpoiled) {
+    ScriptedSmpDevice device;
+    device.spoilResetAnswer = true;
+    device.spoilFrameStart = true;
+    ps::device::SmpFlashOptions options;
+    options.commandTimeout = std::chrono::milliseconds(300);
+    const auto outcome = flashOn(device, options);
+    ASSERT_TRUE(outcome.has_value()) << outcome.error().message.toStdString();
+    EXPECT_EQ(outcome->bootedVersion, u"1.6.0");
+}
+
 TEST(SmpFlasherScripted, GivesUpOnTheFirstChunkAfterItsAttempts) {
     ScriptedSmpDevice device;
     device.spoilFirstChunkAnswers = 100;
@@ -300,6 +331,10 @@ INSTANTIATE_TEST_SUITE_P(
         SpoiledBanner{"LineFeedCuttingTheBanner",
                       "*** Booting Asset Tracker \nTemplate v1.6.0 - 0123456789ab ***\r\n", true,
                       ""},
+        SpoiledBanner{"StrayByteBeforeTheVersionThenTheSdkLine",
+                      "*** Booting Asset Tracker Template ?v1.6.0 - 0123456789ab ***\r\n"
+                      "*** Using nRF Connect SDK v3.1.1 ***\r\n",
+                      true, ""},
         SpoiledBanner{"StrayByteInAnOlderVersionsBanner",
                       "*** Boo\x93ting Asset Tracker Template v1.5.0 - 0123456789ab ***\r\n", false,
                       "v1.5.0, not the flashed version 1.6.0"},
