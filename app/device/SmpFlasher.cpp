@@ -366,12 +366,14 @@ QCoro::Task<SmpFlasher::Reply> SmpFlasher::request(SmpOp op, quint16 group, quin
     // A request whose answer came back spoiled (a stray byte: the packet's base64, length or
     // CRC does not check out) is sent again at once instead of after the whole timeout, which
     // for the first upload chunk covers the slot's erase - when asking again is harmless: reads
-    // and the echo change nothing, and an upload chunk sent again is answered with the offset the
-    // device wants next (offset 0 restarts the upload). Other writes (a reset above all) are not
-    // worth the risk of acting twice and wait for their timeout.
+    // and the echo change nothing, an image state write sets the same state again (test or
+    // confirm the same hash), and an upload chunk sent again is answered with the offset the
+    // device wants next (offset 0 restarts the upload). A reset is not worth the risk of acting
+    // twice and waits for its timeout.
     const bool resendWhenSpoiled =
         op == SmpOp::Read || (group == SmpGroup::Os && command == ps::mcumgr::SmpOsCommand::Echo) ||
-        (group == SmpGroup::Image && command == ps::mcumgr::SmpImageCommand::Upload);
+        (group == SmpGroup::Image && (command == ps::mcumgr::SmpImageCommand::Upload ||
+                                      command == ps::mcumgr::SmpImageCommand::State));
     for (int attempt = 0; attempt < attempts; ++attempt) {
         header.sequence = m_sequence++;
         m_awaitedSequences.reset();
@@ -558,7 +560,7 @@ SmpFlasher::flash(ps::bundle::FirmwareBundle bundle) {
                             smpEntry(QStringLiteral("confirm"), CborValue::boolean(permanent))});
         Reply state =
             co_await request(SmpOp::Write, SmpGroup::Image, ps::mcumgr::SmpImageCommand::State,
-                             std::move(statePayload), m_options.commandTimeout, 1);
+                             std::move(statePayload), m_options.commandTimeout, 3);
         if (state.error)
             co_return std::unexpected(*state.error);
         const qint64 rc = intField(state.message->payload, u"rc").value_or(0);

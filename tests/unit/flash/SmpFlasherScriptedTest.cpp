@@ -40,6 +40,7 @@ public:
     int spoilListAnswers = 0; ///< image list answers that come back with a stray byte
     int listRequests = 0;
     bool spoilResetAnswer = false; ///< the reset's answer comes back with a stray byte
+    int spoilStateAnswers = 0;     ///< image state write answers with a stray byte
 
     bool open() override {
         m_open = true;
@@ -97,7 +98,9 @@ private:
                    spoiled);
         } else if (h.group == 1 && h.command == 0) {
             stateWrites.push_back(request.payload);
-            answer(request, {smpEntry(QStringLiteral("rc"), rc(0))});
+            const bool spoiled = spoilStateAnswers > 0;
+            spoilStateAnswers -= spoiled ? 1 : 0;
+            answer(request, {smpEntry(QStringLiteral("rc"), rc(0))}, {}, spoiled);
         } else if (h.group == 1 && h.command == 1) {
             const qint64 offset = request.payload.find(u"off")->toInteger().value_or(-1);
             const QByteArray data = request.payload.find(u"data")->bytes;
@@ -269,6 +272,16 @@ TEST(SmpFlasherScripted, TakesTheBannerAsProofOfAResetWhoseAnswerWasSpoiled) {
     const auto outcome = flashOn(device, options);
     ASSERT_TRUE(outcome.has_value()) << outcome.error().message.toStdString();
     EXPECT_EQ(outcome->bootedVersion, u"1.6.0");
+}
+
+TEST(SmpFlasherScripted, MarksTheImageAgainWhenTheAnswerToTheMarkIsSpoiled) {
+    ScriptedSmpDevice device;
+    device.spoilStateAnswers = 1;
+    const auto outcome = flashOn(device);
+    ASSERT_TRUE(outcome.has_value()) << outcome.error().message.toStdString();
+    ASSERT_EQ(device.stateWrites.size(), 3);
+    EXPECT_EQ(device.stateWrites.at(0), device.stateWrites.at(1)) << "the same mark again";
+    EXPECT_EQ(outcome->confirmation, u"test boot succeeded, image confirmed");
 }
 
 TEST(SmpFlasherScripted, GivesUpOnTheFirstChunkAfterItsAttempts) {
