@@ -13,65 +13,6 @@ using namespace Qt::StringLiterals;
 
 namespace ps::e2e {
 
-// ---- CloudSimProcess ----------------------------------------------------------------------------
-
-CloudSimProcess::CloudSimProcess(QString stateDir, QString registry, QStringList extraArguments)
-    : m_stateDir(std::move(stateDir))
-    , m_registry(std::move(registry)) {
-    m_process.setProgram(QStringLiteral(PROVSTATION_CLOUDSIM_EXECUTABLE));
-    m_process.setArguments(QStringList{u"--state"_s, m_stateDir, u"--registry"_s, m_registry,
-                                       u"--api-key"_s, QString::fromLatin1(ApiKey)} +
-                           extraArguments);
-    m_process.setProcessChannelMode(QProcess::SeparateChannels);
-}
-
-CloudSimProcess::~CloudSimProcess() {
-    if (m_process.state() == QProcess::NotRunning)
-        return;
-    m_process.terminate();
-    if (!m_process.waitForFinished(5000)) {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
-}
-
-bool CloudSimProcess::start(int timeoutMs) {
-    m_process.start();
-    if (!m_process.waitForStarted(timeoutMs))
-        return false;
-    static const QRegularExpression https(u"https port:\\s+(\\d+)"_s);
-    static const QRegularExpression coaps(u"coaps port:\\s+(\\d+)"_s);
-    (void)QTest::qWaitFor(
-        [&] {
-            m_output.append(m_process.readAllStandardOutput());
-            const QString text = QString::fromUtf8(m_output);
-            const auto httpsMatch = https.match(text);
-            const auto coapsMatch = coaps.match(text);
-            if (httpsMatch.hasMatch() && coapsMatch.hasMatch()) {
-                m_httpsPort = quint16(httpsMatch.captured(1).toUInt());
-                m_coapsPort = quint16(coapsMatch.captured(1).toUInt());
-            }
-            return m_coapsPort != 0 || m_process.state() == QProcess::NotRunning;
-        },
-        timeoutMs);
-    return m_httpsPort != 0 && m_coapsPort != 0;
-}
-
-QString CloudSimProcess::caFile() const {
-    return QDir(m_stateDir).filePath(u"ca.pem"_s);
-}
-
-cloud::CloudSettings CloudSimProcess::settings() const {
-    cloud::CloudSettings settings;
-    settings.provisioningBaseUrl =
-        QUrl(u"https://127.0.0.1:%1/provisioning/v1/"_s.arg(m_httpsPort));
-    settings.mainBaseUrl = QUrl(u"https://127.0.0.1:%1/v1/"_s.arg(m_httpsPort));
-    settings.extraCaFile = caFile();
-    settings.transferTimeoutMs = 5'000;
-    settings.initialBackoffMs = 50;
-    return settings;
-}
-
 // ---- E2eWorld -----------------------------------------------------------------------------------
 
 E2eWorld::E2eWorld(std::optional<QString> caFile, QStringList cloudSimArguments) {
@@ -81,6 +22,7 @@ E2eWorld::E2eWorld(std::optional<QString> caFile, QStringList cloudSimArguments)
     }
     const QString registry = m_dir.filePath(u"registry.jsonl"_s);
     m_cloudSim = std::make_unique<CloudSimProcess>(m_dir.filePath(u"cloudsim"_s), registry,
+                                                   QStringList{QString::fromLatin1(ApiKey)},
                                                    std::move(cloudSimArguments));
     if (!m_cloudSim->start()) {
         fail(u"provstation-cloudsim did not start: "_s + m_cloudSim->output());
@@ -118,7 +60,7 @@ E2eWorld::E2eWorld(std::optional<QString> caFile, QStringList cloudSimArguments)
         return;
     }
     m_rest = std::make_unique<cloud::RestClient>(m_cloudSim->settings());
-    m_rest->setApiKey(QString::fromLatin1(CloudSimProcess::ApiKey));
+    m_rest->setApiKey(QString::fromLatin1(ApiKey));
 }
 
 E2eWorld::~E2eWorld() {

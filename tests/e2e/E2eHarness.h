@@ -4,6 +4,7 @@
 // loopback, the device driven through the station's DeviceLink on its pseudo-terminal and the
 // cloud through the station's REST client, as the claim and reprovision flows drive them.
 
+#include "CloudSimProcess.h"
 #include "DevsimHarness.h"
 #include "cloud/DeviceApi.h"
 #include "cloud/ProvisioningApi.h"
@@ -18,33 +19,10 @@
 
 namespace ps::e2e {
 
-/// provstation-cloudsim in a temporary state folder, with one API key and the shared registry.
-/// Stopped (SIGTERM, then kill) when destroyed.
-class CloudSimProcess {
-public:
-    static constexpr auto ApiKey = "e2e-api-key-41c7";
+using ps::test::CloudSimProcess;
 
-    /// `extraArguments` go to the command line as well (faults, for instance).
-    CloudSimProcess(QString stateDir, QString registry, QStringList extraArguments = {});
-    ~CloudSimProcess();
-
-    /// Starts it and reads the ports from the startup summary.
-    bool start(int timeoutMs = 10000);
-    [[nodiscard]] quint16 httpsPort() const { return m_httpsPort; }
-    [[nodiscard]] quint16 coapsPort() const { return m_coapsPort; }
-    [[nodiscard]] QString caFile() const;
-    [[nodiscard]] QString output() const { return QString::fromUtf8(m_output); }
-    /// REST settings that reach this stand-in and trust its CA.
-    [[nodiscard]] cloud::CloudSettings settings() const;
-
-private:
-    QProcess m_process;
-    QString m_stateDir;
-    QString m_registry;
-    QByteArray m_output;
-    quint16 m_httpsPort = 0;
-    quint16 m_coapsPort = 0;
-};
+/// The account the stand-in of an E2eWorld accepts.
+constexpr auto ApiKey = "e2e-api-key-41c7";
 
 /// One test's world: stand-in, virtual device (`--speed 100`, `--boot-on-open`), the station's
 /// link to the device (every log line kept) and a REST client with the stand-in's account.

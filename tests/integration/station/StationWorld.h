@@ -4,6 +4,7 @@
 // on loopback: a stand-in with two accounts, a virtual device at high speed, an audit database
 // in a temporary folder.
 
+#include "CloudSimProcess.h"
 #include "DevsimHarness.h"
 #include "cloud/CloudSettings.h"
 #include "cloud/RestClient.h"
@@ -18,33 +19,7 @@
 
 namespace ps::station::test {
 
-/// provstation-cloudsim with the given accounts; stopped when destroyed.
-class CloudSimProcess {
-public:
-    CloudSimProcess(QString stateDir, QString registry, QStringList apiKeys,
-                    QStringList extraArguments = {});
-    ~CloudSimProcess();
-    CloudSimProcess(const CloudSimProcess &) = delete;
-    CloudSimProcess &operator=(const CloudSimProcess &) = delete;
-
-    /// Starts it and reads the ports from its startup summary.
-    bool start(int timeoutMs = 10000);
-    [[nodiscard]] quint16 httpsPort() const { return m_httpsPort; }
-    [[nodiscard]] quint16 coapsPort() const { return m_coapsPort; }
-    [[nodiscard]] QString caFile() const;
-    [[nodiscard]] QString output() const { return QString::fromUtf8(m_output); }
-    [[nodiscard]] QString provisioningUrl() const;
-    [[nodiscard]] QString apiUrl() const;
-    /// REST settings that reach it, trust its CA and retry quickly.
-    [[nodiscard]] cloud::CloudSettings settings() const;
-
-private:
-    QProcess m_process;
-    QString m_stateDir;
-    QByteArray m_output;
-    quint16 m_httpsPort = 0;
-    quint16 m_coapsPort = 0;
-};
+using ps::test::CloudSimProcess;
 
 /// How a test wants its world.
 struct WorldOptions {
