@@ -38,8 +38,7 @@ void BM_StationThroughput(benchmark::State &state) {
             state.SkipWithError(problem.c_str());
             return;
         }
-        ps::station::Station station(rig.slotMap(),
-                                     rig.stationOptions(StationRig::demoBundle()));
+        ps::station::Station station(rig.slotMap(), rig.stationOptions(StationRig::demoBundle()));
         QElapsedTimer clock;
         clock.start();
         if (!station.start()) {
