@@ -438,14 +438,6 @@ std::optional<QDateTime> parseDate(const QString &text) {
     return time.toUTC();
 }
 
-std::optional<std::chrono::milliseconds> parseSeconds(const QString &text) {
-    bool ok = false;
-    const double seconds = text.toDouble(&ok);
-    if (!ok || seconds <= 0 || seconds > 24 * 3600)
-        return std::nullopt;
-    return std::chrono::milliseconds(qint64(seconds * 1000));
-}
-
 QString seconds(qint64 ms) {
     return QString::number(double(ms) / 1000.0, 'f', 1) + u" s"_s;
 }
@@ -1005,6 +997,15 @@ int CliApp::audit(const QStringList &args) {
         m_err << "Wrote " << records->size() << " record(s) to " << output << '\n';
     }
     return Success;
+}
+
+std::optional<std::chrono::milliseconds> CliApp::parseSeconds(const QString &text,
+                                                              std::chrono::seconds max) {
+    bool ok = false;
+    const double value = text.toDouble(&ok);
+    if (!ok || value <= 0 || value > double(max.count()))
+        return std::nullopt;
+    return std::chrono::milliseconds(qint64(value * 1000));
 }
 
 } // namespace ps::cli

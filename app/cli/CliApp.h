@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QStringList>
 #include <QTextStream>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <qcoro/qcorotask.h>
@@ -85,6 +86,9 @@ private:
     /// Parses the options claim and reprovision share; removes them from `args`. Returns an
     /// error text for a bad value.
     static std::optional<QString> takeFlowOptions(QStringList &args, FlowOptions &options);
+    /// A bound given in seconds (fractions allowed): positive and at most `max`.
+    static std::optional<std::chrono::milliseconds>
+    parseSeconds(const QString &text, std::chrono::seconds max = std::chrono::hours(24));
 
     QTextStream &m_out;
     QTextStream &m_err;

@@ -207,14 +207,6 @@ QString describeEvent(const QJsonObject &event) {
     return prefix + QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Compact));
 }
 
-std::optional<std::chrono::milliseconds> secondsOption(const QString &text) {
-    bool ok = false;
-    const double seconds = text.toDouble(&ok);
-    if (!ok || seconds <= 0 || seconds > 7 * 24 * 3600)
-        return std::nullopt;
-    return std::chrono::milliseconds(qint64(seconds * 1000));
-}
-
 } // namespace
 
 QCoro::Task<int> CliApp::station(QStringList args) {
@@ -259,7 +251,7 @@ QCoro::Task<int> CliApp::station(QStringList args) {
         } else if (arg == u"--create-onboarding-rule") {
             createRule = true;
         } else if ((arg == u"--timeout" || arg == u"--resume-wait") && hasValue) {
-            const auto bound = secondsOption(args.at(++i));
+            const auto bound = parseSeconds(args.at(++i), std::chrono::hours(7 * 24));
             if (!bound) {
                 m_err << "provstation-cli station: " << arg << " takes seconds, e.g. 60\n";
                 co_return UsageError;
